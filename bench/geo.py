@@ -1,0 +1,126 @@
+"""Benchmark the place tagger against annotated news corpora.
+
+Usage: python bench/geo.py [--gold PATH] [--passes N]
+
+Scores document-level country sets (micro precision/recall/F1) and, for
+tagged mentions that overlap a gold toponym with a country, the share that
+name the right country. Prints one table row per corpus and, as the last
+line, one JSON object. The gold file is evaluation data kept outside the
+repository (../shared/bench/geo/, see its README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "shared" / "bench" / "geo" / (
+    "gold-countries.jsonl"
+)
+
+
+@dataclass
+class Counts:
+    docs: int = 0
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    mentions: int = 0
+    mentions_right: int = 0
+
+    def add(self, other: Counts) -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def scores(self) -> dict[str, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        acc = self.mentions_right / self.mentions if self.mentions else 0.0
+        return {"p": p, "r": r, "f1": f1, "mention_acc": acc}
+
+
+def load_gold(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def score_document(doc: dict, tags: object) -> Counts:
+    counts = Counts(docs=1)
+    predicted = {tag.code for tag in tags.countries}
+    gold = set(doc["countries"])
+    counts.tp = len(predicted & gold)
+    counts.fp = len(predicted - gold)
+    counts.fn = len(gold - predicted)
+    toponyms = [t for t in doc["toponyms"] if t.get("country") and not t.get("supranational")]
+    for mention in tags.mentions:
+        if mention.field != "text" or not mention.country:
+            continue
+        overlapping = [t for t in toponyms if t["start"] < mention.end and mention.start < t["end"]]
+        if overlapping:
+            counts.mentions += 1
+            counts.mentions_right += any(t["country"] == mention.country for t in overlapping)
+    return counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    parser.add_argument("--passes", type=int, default=3, help="timed passes; the best counts")
+    args = parser.parse_args()
+    docs = load_gold(args.gold)
+
+    started = time.perf_counter()
+    from monitor.geo import Gazetteer, tag_places
+
+    gazetteer = Gazetteer.load()
+    load_s = time.perf_counter() - started
+
+    per_corpus: dict[str, Counts] = defaultdict(Counts)
+    for doc in docs:
+        tags = tag_places(gazetteer, doc.get("title") or "", doc["text"])
+        per_corpus[doc["dataset"]].add(score_document(doc, tags))
+
+    best = float("inf")
+    for _ in range(max(1, args.passes)):
+        t0 = time.process_time()
+        for doc in docs:
+            tag_places(gazetteer, doc.get("title") or "", doc["text"])
+        best = min(best, time.process_time() - t0)
+    docs_per_min = len(docs) / best * 60 if best else 0.0
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    total = Counts()
+    print(f"{'corpus':<12} {'docs':>5} {'P':>6} {'R':>6} {'F1':>6} {'m_acc':>6} {'mentions':>8}")
+    for name in sorted(per_corpus):
+        counts = per_corpus[name]
+        total.add(counts)
+        s = counts.scores()
+        print(f"{name:<12} {counts.docs:>5} {s['p']:>6.3f} {s['r']:>6.3f} {s['f1']:>6.3f} "
+              f"{s['mention_acc']:>6.3f} {counts.mentions:>8}")
+    s = total.scores()
+    print(f"{'all':<12} {total.docs:>5} {s['p']:>6.3f} {s['r']:>6.3f} {s['f1']:>6.3f} "
+          f"{s['mention_acc']:>6.3f} {total.mentions:>8}")
+    result = {
+        "doc_f1": round(s["f1"], 4),
+        "doc_p": round(s["p"], 4),
+        "doc_r": round(s["r"], 4),
+        "mention_acc": round(s["mention_acc"], 4),
+        "mentions": total.mentions,
+        "docs": total.docs,
+        "docs_per_min": round(docs_per_min),
+        "load_s": round(load_s, 3),
+        "rss_mb": round(rss_mb, 1),
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""Deliver the alerts that are due: claim them from the store, send, record every attempt.
+
+At-least-once: an alert is claimed with a lease, sent, then its outcome recorded. A crash
+between sending and recording repeats that one delivery after the lease expires; the
+stable alert id (webhook-id, Message-ID) lets receivers drop the duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from monitor.alerts.delivery import Channel, DeliveryError
+from monitor.alerts.retry import RetryPolicy, decide_retry
+from monitor.clock import Clock, utc_now
+
+log = logging.getLogger(__name__)
+
+
+class ClaimedAlert(Protocol):
+    """The fields of the store's `AlertDelivery` the dispatcher reads."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def first_attempt_at(self) -> datetime | None: ...
+
+
+class DeliveryStore(Protocol):
+    """The part of `monitor.store.Store` the dispatcher uses (synchronous; run in a thread)."""
+
+    def claim_due_alerts(
+        self, owner: str, *, lease: timedelta, limit: int
+    ) -> Sequence[ClaimedAlert]: ...
+    def record_delivered(self, alert_id: str, owner: str) -> bool | None: ...
+    def record_retry(
+        self, alert_id: str, owner: str, *, error: str, next_attempt_at: datetime
+    ) -> bool | None: ...
+    def record_failed(self, alert_id: str, owner: str, *, error: str) -> bool | None: ...
+
+
+@dataclass(frozen=True)
+class DispatchReport:
+    """What one `dispatch_due` did; `deferred` alerts were left for their lease to expire."""
+
+    delivered: int = 0
+    retried: int = 0
+    failed: int = 0
+    deferred: int = 0
+
+    def __add__(self, other: DispatchReport) -> DispatchReport:
+        return DispatchReport(
+            self.delivered + other.delivered,
+            self.retried + other.retried,
+            self.failed + other.failed,
+            self.deferred + other.deferred,
+        )
+
+
+_DELIVERED = DispatchReport(delivered=1)
+_RETRIED = DispatchReport(retried=1)
+_FAILED = DispatchReport(failed=1)
+_DEFERRED = DispatchReport(deferred=1)
+
+
+class Dispatcher:
+    """Send due alerts through their channels, with one retry policy for all of them."""
+
+    def __init__(
+        self,
+        store: DeliveryStore,
+        channels: Mapping[str, Channel],
+        *,
+        owner: str,
+        clock: Clock = utc_now,
+        policy: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, safe to share
+        lease: timedelta = timedelta(minutes=2),
+        batch: int = 100,
+        per_channel_concurrency: int = 4,
+        max_rounds: int = 10,
+        rng: random.Random | None = None,
+    ) -> None:
+        if batch < 1 or per_channel_concurrency < 1 or max_rounds < 1:
+            raise ValueError("batch, per_channel_concurrency and max_rounds must be positive")
+        self._store = store
+        self._channels = dict(channels)
+        self._owner = owner
+        self._clock = clock
+        self._policy = policy
+        self._lease = lease
+        self._batch = batch
+        self._per_channel_concurrency = per_channel_concurrency
+        self._max_rounds = max_rounds
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+
+    async def dispatch_due(self) -> DispatchReport:
+        """Deliver every due alert (in batches, a bounded number of rounds); return the tally."""
+        report = DispatchReport()
+        for _ in range(self._max_rounds):
+            claimed = await asyncio.to_thread(
+                self._store.claim_due_alerts, self._owner, lease=self._lease, limit=self._batch
+            )
+            if not claimed:
+                break
+            report += await self._deliver_batch(claimed, claimed_at=self._clock())
+            if len(claimed) < self._batch:
+                break
+        return report
+
+    async def _deliver_batch(
+        self, claimed: Sequence[ClaimedAlert], *, claimed_at: datetime
+    ) -> DispatchReport:
+        # One semaphore per channel: a hanging webhook holds only its own slots.
+        limits = {name: asyncio.Semaphore(self._per_channel_concurrency) for name in self._channels}
+        # Stop starting sends well before the lease ends, so no other instance can claim
+        # and send the same alert while this one is still sending it.
+        start_by = claimed_at + self._lease / 2
+        results = await asyncio.gather(
+            *(self._deliver_one(alert, limits.get(alert.channel), start_by) for alert in claimed)
+        )
+        total = DispatchReport()
+        for result in results:
+            total += result
+        return total
+
+    async def _deliver_one(
+        self, alert: ClaimedAlert, limit: asyncio.Semaphore | None, start_by: datetime
+    ) -> DispatchReport:
+        channel = self._channels.get(alert.channel)
+        if channel is None or limit is None:
+            error = DeliveryError(
+                f"channel {alert.channel!r} is no longer configured", retryable=False
+            )
+            return await self._record_failure(alert, error)
+        async with limit:
+            if self._clock() > start_by:
+                log.info("alert_deferred alert=%s channel=%s", alert.id, alert.channel)
+                return _DEFERRED
+            try:
+                await channel.send(alert.id, alert.payload)
+            except DeliveryError as error:
+                return await self._record_failure(alert, error)
+            except Exception as exc:  # a channel bug must not take the batch down
+                error = DeliveryError(
+                    f"internal error in channel ({type(exc).__name__})", retryable=True
+                )
+                return await self._record_failure(alert, error)
+        attempt = alert.attempts + 1
+        log.info(
+            "alert_delivered alert=%s rule=%s channel=%s attempt=%d",
+            alert.id,
+            alert.rule,
+            alert.channel,
+            attempt,
+        )
+        await self._record(self._store.record_delivered, alert.id, self._owner)
+        return _DELIVERED
+
+    async def _record_failure(self, alert: ClaimedAlert, error: DeliveryError) -> DispatchReport:
+        attempt = alert.attempts + 1
+        now = self._clock()
+        next_attempt_at = decide_retry(
+            attempts=attempt,
+            first_attempt_at=alert.first_attempt_at or now,
+            now=now,
+            error=error,
+            policy=self._policy,
+            rng=self._rng,
+        )
+        if next_attempt_at is None:
+            log.error(
+                "alert_failed alert=%s rule=%s channel=%s attempt=%d reason=%r",
+                alert.id,
+                alert.rule,
+                alert.channel,
+                attempt,
+                error.message,
+            )
+            await self._record(
+                self._store.record_failed, alert.id, self._owner, error=error.message
+            )
+            return _FAILED
+        log.warning(
+            "alert_retry alert=%s rule=%s channel=%s attempt=%d reason=%r next_attempt_at=%s",
+            alert.id,
+            alert.rule,
+            alert.channel,
+            attempt,
+            error.message,
+            next_attempt_at.isoformat(),
+        )
+        await self._record(
+            self._store.record_retry,
+            alert.id,
+            self._owner,
+            error=error.message,
+            next_attempt_at=next_attempt_at,
+        )
+        return _RETRIED
+
+    async def _record(self, method: Any, alert_id: str, *args: Any, **kwargs: Any) -> None:
+        """Write an outcome; if the store fails, the lease expiry will bring the alert back."""
+        try:
+            written = await asyncio.to_thread(method, alert_id, *args, **kwargs)
+        except Exception as exc:
+            log.error("alert_record_failed alert=%s reason=%s", alert_id, type(exc).__name__)
+            return
+        if written is False:
+            # Our lease expired and another dispatcher took the alert over: its outcome wins.
+            log.warning("alert_lease_lost alert=%s owner=%s", alert_id, self._owner)

@@ -1,0 +1,62 @@
+"""Build the contract's webhook JSON body for one alert: the single record every channel renders."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+
+def new_alert_id() -> str:
+    """Return a fresh alert id (uuid4 hex): the stable `webhook-id` and Message-ID seed."""
+    return uuid.uuid4().hex
+
+
+def format_utc(moment: datetime) -> str:
+    """Format an aware datetime as the contract's `YYYY-MM-DDTHH:MM:SSZ` (naive means UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build_alert_payload(
+    *,
+    alert_id: str,
+    created_at: datetime,
+    rule: str,
+    severity: str,
+    source: str,
+    url: str,
+    title: str,
+    summary: str,
+    published: datetime | None,
+    language: str | None,
+    terms: Iterable[str],
+    regions: Iterable[str],
+    snippets: Iterable[str],
+    story_id: int | None = None,
+) -> dict[str, Any]:
+    """Return the webhook delivery contract's JSON object; `story` appears only when given."""
+    payload: dict[str, Any] = {
+        "type": "alert",
+        "id": alert_id,
+        "created_at": format_utc(created_at),
+        "rule": {"name": rule, "severity": severity},
+        "article": {
+            "url": url,
+            "title": title,
+            "source": source,
+            "published_at": format_utc(published) if published is not None else None,
+            "summary": summary,
+            "language": language,
+        },
+        "matched": {
+            "terms": list(terms),
+            "regions": list(regions),
+            "snippets": list(snippets),
+        },
+    }
+    if story_id is not None:
+        payload["story"] = {"id": story_id}
+    return payload

@@ -1,0 +1,139 @@
+"""The CPU-heavy pure stages of one article in order: extract, geo-tag, fingerprint, match.
+
+Kept apart from I/O so that it runs in a worker process: a job is plain data in,
+an Analysis is plain data out, and the compiled rules and the gazetteer are built
+once per worker, not once per article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from monitor.extract import Article, ExtractRules, extract
+from monitor.geo import Gazetteer, GeoTags, tag_places
+from monitor.rules import Document, Matcher, PlaceTag, RuleMatch, RuleSpec, compile_rules
+from monitor.sources import Entry
+from monitor.stories import fingerprint
+
+SUMMARY_CHARS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisJob:
+    """One new entry of a source, with its page when the page was fetched."""
+
+    source: str
+    entry: Entry
+    page: bytes | None = None
+    page_url: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    extract_rules: ExtractRules | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the pure stages found out about one article."""
+
+    article: Article
+    summary: str
+    geo: dict | None
+    fingerprint: bytes
+    matches: tuple[RuleMatch, ...]
+
+
+class Analyzer:
+    """Runs the pure stages with the rules compiled once and the gazetteer loaded once."""
+
+    def __init__(self, rules: Sequence[RuleSpec], *, geo: bool = True) -> None:
+        self._matcher: Matcher = compile_rules(rules)
+        self._gazetteer: Gazetteer | None = Gazetteer.load() if geo else None
+
+    @property
+    def matcher(self) -> Matcher:
+        return self._matcher
+
+    def analyse(self, job: AnalysisJob) -> Analysis:
+        """Turn one entry (and its page) into an article with tags, fingerprint and matches."""
+        article = article_of(job)
+        tags = self.geotag(article)
+        document = document_of(article, job.source, tags)
+        matches = tuple(self._matcher.match(document))
+        story_fp = fingerprint(article.title, article.text)
+        return Analysis(
+            article=article,
+            summary=summary_of(job.entry, article),
+            geo=tags.to_json() if tags is not None else None,
+            fingerprint=story_fp.to_bytes(),
+            matches=matches,
+        )
+
+    def geotag(self, article: Article) -> GeoTags | None:
+        if self._gazetteer is None:
+            return None
+        return tag_places(self._gazetteer, article.title, article.text)
+
+
+def article_of(job: AnalysisJob) -> Article:
+    """Extract the page when there is one; the feed entry fills what the page lacks."""
+    entry = job.entry
+    if job.page is None:
+        return Article(
+            url=entry.url,
+            title=entry.title,
+            text=entry.summary,
+            published=entry.published,
+            authors=entry.authors,
+            language=entry.language,
+        )
+    article = extract(job.page, job.page_url or entry.url, job.headers, job.extract_rules)
+    return replace(
+        article,
+        url=entry.url,
+        title=article.title or entry.title,
+        text=article.text or entry.summary,
+        published=article.published or entry.published,
+        authors=article.authors or entry.authors,
+        language=article.language or entry.language,
+    )
+
+
+def summary_of(entry: Entry, article: Article) -> str:
+    """The feed's own summary when it has one, else the description or the first words."""
+    for candidate in (entry.summary, article.description or "", article.text):
+        text = " ".join(candidate.split())
+        if text:
+            return shorten(text, SUMMARY_CHARS)
+    return ""
+
+
+def shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def document_of(article: Article, source: str, tags: GeoTags | None) -> Document:
+    return Document(
+        title=article.title,
+        text=article.text,
+        url=article.url,
+        source=source,
+        language=article.language,
+        places=places_of(tags),
+    )
+
+
+def places_of(tags: GeoTags | None) -> tuple[PlaceTag, ...]:
+    """Countries and subdivisions as the rules matcher sees them."""
+    if tags is None:
+        return ()
+    countries = [
+        PlaceTag(c.code, c.name, "country", c.score, c.focus, c.evidence) for c in tags.countries
+    ]
+    subdivisions = [
+        PlaceTag(s.code, s.name, "subdivision", s.score, s.focus, s.evidence)
+        for s in tags.subdivisions
+    ]
+    return tuple(countries + subdivisions)

@@ -1,0 +1,317 @@
+"""Build the stages from a Config; `run()` the daemon, `run_once()` one cycle.
+
+The App owns the long-lived parts (store, fetcher, worker pool, story index,
+channels) and the in-flight work, so that a reload or a shutdown knows what to
+swap, wait for, or release.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from monitor.alerts import Dispatcher, DispatchReport, build_channels
+from monitor.clock import Clock, utc_now
+from monitor.config import Config
+from monitor.fetch import Fetcher, FetchLimits
+from monitor.geo import resolve_region
+from monitor.poll import Poller, PollReport
+from monitor.rules import RegionSpec, RuleSpec
+from monitor.scheduler import build_scheduler
+from monitor.store import SourceSpec, SourceState, Store
+from monitor.stories import StoryFingerprint, StoryIndex
+from monitor.workers import AnalysisPool
+
+log = logging.getLogger(__name__)
+
+SOURCE_LEASE = timedelta(minutes=10)
+MAX_POLLS_AT_ONCE = 8
+SHUTDOWN_GRACE_S = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class CycleReport:
+    """What `run --once` did."""
+
+    polls: tuple[PollReport, ...] = ()
+    dispatch: DispatchReport | None = None
+
+    @property
+    def failed_sources(self) -> int:
+        return sum(1 for report in self.polls if report.status == "failed")
+
+
+@dataclass
+class _InFlight:
+    """Work started by the daemon's ticks, so that shutdown can wait for it or release it."""
+
+    tasks: dict[str, asyncio.Task[PollReport]] = field(default_factory=dict)
+    background: set[asyncio.Task[None]] = field(default_factory=set)
+    dispatching: bool = False
+    dispatch_again: bool = False
+
+    def track(self, task: asyncio.Task[None]) -> None:
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+
+
+def new_owner_id() -> str:
+    """Who holds a lease: unique per process, readable in the database."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def rule_specs(config: Config) -> list[RuleSpec]:
+    """Rules as the matcher takes them, with region names resolved to places."""
+    return [
+        RuleSpec(
+            name=rule.name,
+            query=rule.query,
+            keywords=tuple(rule.keywords),
+            regions=tuple(region_spec(name, config) for name in rule.regions),
+            region_min_score=rule.region_min_score,
+            sources=frozenset(rule.sources) if rule.sources is not None else None,
+            languages=frozenset(rule.languages) if rule.languages is not None else None,
+        )
+        for rule in config.rules
+    ]
+
+
+def region_spec(name: str, config: Config) -> RegionSpec:
+    resolved = resolve_region(name, config.regions)
+    return RegionSpec(resolved.name, resolved.countries, resolved.subdivisions)
+
+
+def source_specs(config: Config) -> list[SourceSpec]:
+    return [
+        SourceSpec(s.name, s.url, s.kind, s.effective_interval(config.defaults))
+        for s in config.sources
+    ]
+
+
+def uses_regions(config: Config) -> bool:
+    return any(rule.regions for rule in config.rules)
+
+
+class App:
+    """The daemon's parts, built from one Config, and the cycles that use them."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        clock: Clock = utc_now,
+        workers: int | None = None,
+        owner: str | None = None,
+        fetch_limits: FetchLimits | None = None,
+    ) -> None:
+        self._config = config
+        self._fetch_limits = fetch_limits or FetchLimits(
+            allow_private_networks=config.defaults.allow_private_networks
+        )
+        self._clock = clock
+        self._workers = default_workers() if workers is None else workers
+        self.owner = owner or new_owner_id()
+        self.store = Store(config.storage.url, clock=clock)
+        self._fetcher: Fetcher | None = None
+        self._pool: AnalysisPool | None = None
+        self._poller: Poller | None = None
+        self._dispatcher: Dispatcher | None = None
+        self._stories = StoryIndex()
+        self._in_flight = _InFlight()
+        self._reload_requested: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        return self._config
+
+    async def __aenter__(self) -> App:
+        await asyncio.to_thread(self.store.upgrade)
+        await asyncio.to_thread(self.store.sync_sources, source_specs(self._config))
+        await asyncio.to_thread(self._load_recent_stories)
+        self._fetcher = Fetcher(self._fetch_limits, clock=self._clock)
+        await self._fetcher.__aenter__()
+        self._build_stages(self._config)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            await asyncio.to_thread(self._pool.close)
+        if self._fetcher is not None:
+            await self._fetcher.__aexit__(None, None, None)
+        await asyncio.to_thread(self.store.close)
+
+    def _build_stages(self, config: Config) -> None:
+        """(Re)build everything that depends on the rules and channels of a config."""
+        assert self._fetcher is not None
+        old_pool = self._pool
+        self._pool = AnalysisPool(
+            rule_specs(config), workers=self._workers, geo=uses_regions(config)
+        )
+        if old_pool is not None:
+            old_pool.close()
+        self._poller = Poller(
+            config=config,
+            store=self.store,
+            fetcher=self._fetcher,
+            pool=self._pool,
+            stories=self._stories,
+            owner=self.owner,
+            clock=self._clock,
+        )
+        channels = build_channels(config.channels)
+        self._dispatcher = Dispatcher(self.store, channels, owner=self.owner, clock=self._clock)
+        self._config = config
+
+    def _load_recent_stories(self) -> None:
+        """Refill the story index from the database so restarts keep deduplicating."""
+        since = self._clock() - self._stories.window
+        for story_id, url_hash, data, seen_at in self.store.recent_fingerprints(since):
+            self._stories.add(
+                story_id, StoryFingerprint.from_bytes(data), url_hash=url_hash, seen_at=seen_at
+            )
+
+    async def reload(self, config: Config) -> None:
+        """Switch to a new, already validated config; polls in flight finish on the old one."""
+        await asyncio.to_thread(self.store.sync_sources, source_specs(config))
+        self._build_stages(config)
+        log.info(
+            "config_reloaded sources=%d rules=%d channels=%d",
+            len(config.sources),
+            len(config.rules),
+            len(config.channels),
+        )
+
+    async def run_once(self) -> CycleReport:
+        """Poll every source now, process what is new, deliver the alerts that are due."""
+        states = await asyncio.to_thread(
+            self.store.claim_due_sources,
+            self.owner,
+            lease=SOURCE_LEASE,
+            limit=len(self._config.sources) or 1,
+            force=True,
+        )
+        polls = await self._poll_all(states)
+        dispatch = await self.dispatch_due()
+        return CycleReport(polls=tuple(polls), dispatch=dispatch)
+
+    async def _poll_all(self, states: Sequence[SourceState]) -> list[PollReport]:
+        limit = asyncio.Semaphore(MAX_POLLS_AT_ONCE)
+
+        async def poll(state: SourceState) -> PollReport:
+            async with limit:
+                return await self._poll(state)
+
+        return list(await asyncio.gather(*(poll(state) for state in states)))
+
+    async def _poll(self, state: SourceState) -> PollReport:
+        assert self._poller is not None
+        try:
+            return await self._poller.poll(state)
+        except Exception:
+            # A bug in one stage must not stop the daemon; the lease makes the source due
+            # again when it expires.
+            log.exception("poll_crashed source=%s", state.name)
+            return PollReport(state.name, "failed", reason="internal")
+
+    async def dispatch_due(self) -> DispatchReport:
+        """Deliver every alert that is due now."""
+        assert self._dispatcher is not None
+        return await self._dispatcher.dispatch_due()
+
+    async def poll_tick(self) -> None:
+        """Claim due sources up to the free poll slots and start polling them."""
+        await self._apply_pending_reload()
+        free = MAX_POLLS_AT_ONCE - len(self._in_flight.tasks)
+        if free <= 0:
+            return
+        states = await asyncio.to_thread(
+            self.store.claim_due_sources, self.owner, lease=SOURCE_LEASE, limit=free
+        )
+        for state in states:
+            task = asyncio.create_task(self._poll(state), name=f"poll:{state.name}")
+            self._in_flight.tasks[state.name] = task
+            task.add_done_callback(lambda _t, name=state.name: self._poll_finished(name))
+
+    def _poll_finished(self, name: str) -> None:
+        self._in_flight.tasks.pop(name, None)
+        # Deliver what the poll produced now rather than at the next dispatch tick.
+        self._in_flight.track(asyncio.get_running_loop().create_task(self._dispatch_quietly()))
+
+    async def _dispatch_quietly(self) -> None:
+        """Dispatch, coalescing requests that arrive while a dispatch is running."""
+        if self._in_flight.dispatching:
+            self._in_flight.dispatch_again = True
+            return
+        self._in_flight.dispatching = True
+        try:
+            while True:
+                self._in_flight.dispatch_again = False
+                try:
+                    await self.dispatch_due()
+                except Exception:
+                    log.exception("dispatch_crashed")
+                if not self._in_flight.dispatch_again:
+                    return
+        finally:
+            self._in_flight.dispatching = False
+
+    async def housekeeping_tick(self) -> None:
+        expired = self._stories.expire(self._clock())
+        log.debug("housekeeping stories_expired=%d", expired)
+
+    def request_reload(self, config: Config) -> None:
+        """Ask for a reload at the next poll tick (signal handlers must not await)."""
+        self._reload_requested = config
+
+    async def _apply_pending_reload(self) -> None:
+        config, self._reload_requested = self._reload_requested, None
+        if config is not None:
+            await self.reload(config)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Run the scheduler until `stop` is set, then wind down within the grace period."""
+        scheduler = build_scheduler(
+            poll=self.poll_tick,
+            dispatch=self._dispatch_quietly,
+            housekeeping=self.housekeeping_tick,
+        )
+        scheduler.start()
+        log.info(
+            "daemon_started owner=%s sources=%d rules=%d",
+            self.owner,
+            len(self._config.sources),
+            len(self._config.rules),
+        )
+        try:
+            await stop.wait()
+        finally:
+            scheduler.shutdown(wait=False)
+            await self._wind_down()
+
+    async def _wind_down(self) -> None:
+        """Finish the work in flight within the grace period; release what is left."""
+        polls = dict(self._in_flight.tasks)
+        waiting = set(polls.values()) | set(self._in_flight.background)
+        if waiting:
+            _done, pending = await asyncio.wait(waiting, timeout=SHUTDOWN_GRACE_S)
+            for task in pending:
+                task.cancel()
+            for name, task in polls.items():
+                if task in pending:
+                    await asyncio.to_thread(self.store.release_source, name, self.owner)
+                    log.warning("poll_released source=%s reason=shutdown", name)
+            # A delivery cut off here stays claimed until its lease ends, then is retried.
+            await asyncio.gather(*pending, return_exceptions=True)
+        log.info("daemon_stopped owner=%s", self.owner)
+
+
+def default_workers() -> int:
+    """One analysis worker per core, leaving the event loop a core when there are several."""
+    cores = os.cpu_count() or 1
+    return max(1, cores - 1)

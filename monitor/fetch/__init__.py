@@ -1,0 +1,19 @@
+"""Fetch a source or an article with conditional GET, within bounds, and classify failures.
+
+The only module that talks HTTP for sources: `Fetcher` (client and policy),
+`FetchLimits`, `FetchResult`, and `FetchError` whose reason is a closed set.
+"""
+
+from monitor.fetch.errors import REASONS, FetchError, parse_retry_after
+from monitor.fetch.fetcher import Fetcher, FetchLimits, FetchResult
+from monitor.fetch.guard import is_public_address
+
+__all__ = [
+    "REASONS",
+    "FetchError",
+    "FetchLimits",
+    "FetchResult",
+    "Fetcher",
+    "is_public_address",
+    "parse_retry_after",
+]

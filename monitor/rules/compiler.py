@@ -1,0 +1,232 @@
+"""Compile every rule into one automaton so an article is read once, however many rules there are.
+
+The approach is Lucene Monitor's (Luwak): each distinct term of every rule is
+a key of one Aho-Corasick automaton over the article's normalised words, and
+each rule is indexed under a small set of terms at least one of which must be
+present for the rule to hold (for `a AND b`, the rarer-looking side; for
+`a OR b`, both). One scan of the article yields every term hit; only rules
+indexed under a hit term (or, for region-only rules, under a place of the
+article) are evaluated. Per-article cost follows the hits, not the rule count.
+
+Word boundaries come from the automaton keys: the normalised words are joined
+by single spaces with a space at each end, and a key is " w1 w2 " (a trailing
+space for whole words, none for a prefix `w2*`). Fields are separated by a
+newline pseudo-word, which no key contains, so no term spans two fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+
+from monitor.rules.evaluate import filters_hold, operand_terms, region_hits, rule_tree
+from monitor.rules.model import Document, Occurrence, RuleSpec, words_between
+from monitor.rules.query import And, Near, Node, Not, Or, QuerySyntaxError, Term
+from monitor.rules.scan import Scan, TermKey
+
+Check = Callable[[Scan], bool]
+
+# Words so common that a rule is better indexed under its other terms.
+# fmt: off
+_COMMON = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "he",
+    "her", "his", "in", "is", "it", "its", "of", "on", "or", "that", "the", "their", "they",
+    "this", "to", "was", "were", "will", "with", "said", "says", "new",
+})
+# fmt: on
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    spec: RuleSpec
+    tree: Node | None
+    check: Check | None
+
+
+@dataclass(frozen=True)
+class TermRef:
+    """How a rule looks a term up: its automaton id and the per-occurrence conditions."""
+
+    term_id: int
+    scope: str | None
+    exact: tuple[str, ...] | None
+    prefix: bool
+
+
+class Compilation:
+    """Assign term ids, build the closures that evaluate each rule, and the prefilter index."""
+
+    def __init__(self) -> None:
+        self.keys: dict[TermKey, int] = {}
+        self.key_of: list[TermKey] = []
+        self.uses_meta = False
+
+    def term_id(self, term: Term) -> int:
+        key = TermKey(term.words, term.prefix)
+        if key not in self.keys:
+            self.keys[key] = len(self.keys)
+            self.key_of.append(key)
+        if term.scope in ("url", "source"):
+            self.uses_meta = True
+        return self.keys[key]
+
+    def ref(self, term: Term) -> TermRef:
+        exact = term.original if term.exact else None
+        return TermRef(self.term_id(term), term.scope, exact, term.prefix)
+
+    def check(self, node: Node) -> Check:
+        """Turn a query tree into nested closures; plain-term branches become set operations."""
+        plain = self.plain_ids(node)
+        if plain is not None:
+            return self.plain_check(node, plain)
+        if isinstance(node, Term):
+            ref = self.ref(node)
+            return lambda scan: scan.has(ref)
+        if isinstance(node, Not):
+            inner = self.check(node.child)
+            return lambda scan: not inner(scan)
+        if isinstance(node, Near):
+            return self.near_check(node)
+        checks = tuple(self.check(child) for child in node.children)
+        if isinstance(node, And):
+            return lambda scan: all(check(scan) for check in checks)
+        return lambda scan: any(check(scan) for check in checks)
+
+    def plain_ids(self, node: Node) -> frozenset[int] | None:
+        """Return the ids of a term or a flat AND/OR of terms without scope or exact case."""
+        children = (node,) if isinstance(node, Term) else getattr(node, "children", ())
+        if not isinstance(node, Term | And | Or) or not children:
+            return None
+        if not all(isinstance(c, Term) and c.scope is None and not c.exact for c in children):
+            return None
+        return frozenset(self.term_id(child) for child in children if isinstance(child, Term))
+
+    def plain_check(self, node: Node, ids: frozenset[int]) -> Check:
+        if len(ids) == 1:
+            (only,) = ids
+            return lambda scan: only in scan.present
+        if isinstance(node, And):
+            return lambda scan: ids <= scan.present
+        return lambda scan: not ids.isdisjoint(scan.present)
+
+    def near_check(self, node: Near) -> Check:
+        lefts = tuple(self.ref(term) for term in operand_terms(node.left))
+        rights = tuple(self.ref(term) for term in operand_terms(node.right))
+        distance = node.distance
+
+        def check(scan: Scan) -> bool:
+            left_occ = [occ for ref in lefts for occ in scan.occurrences(ref)]
+            if not left_occ:
+                return False
+            right_occ = [occ for ref in rights for occ in scan.occurrences(ref)]
+            return any(_close(left, right, distance) for left in left_occ for right in right_occ)
+
+        return check
+
+    def required(self, node: Node) -> frozenset[int] | None:
+        """Terms at least one of which is present whenever `node` holds; None if none exist."""
+        if isinstance(node, Term):
+            return frozenset((self.term_id(node),))
+        if isinstance(node, Not):
+            return None
+        if isinstance(node, Near):
+            sides = [self.required(node.left), self.required(node.right)]
+            return self.cheapest([side for side in sides if side is not None])
+        options = [self.required(child) for child in node.children]
+        if isinstance(node, Or):
+            if any(option is None for option in options):
+                return None
+            return frozenset().union(*[option for option in options if option is not None])
+        return self.cheapest([option for option in options if option is not None])
+
+    def cheapest(self, options: list[frozenset[int]]) -> frozenset[int] | None:
+        if not options:
+            return None
+        return min(options, key=lambda ids: sum(_likelihood(self.key_of[i]) for i in ids))
+
+
+def _close(left: Occurrence, right: Occurrence, distance: int) -> bool:
+    return left.field == right.field and left != right and words_between(left, right) <= distance
+
+
+def _likelihood(key: TermKey) -> float:
+    """Guess how often a term occurs in news, to index each rule under its rarest side."""
+    last = key.words[-1]
+    guess = 1.0 / (1 + len(last) / 4) if len(key.words) == 1 else 0.2
+    if key.prefix:
+        guess *= 3 if len(last) >= 4 else 20
+    if all(word in _COMMON or word.isdigit() for word in key.words):
+        guess *= 50
+    return guess
+
+
+def build_automaton(keys: dict[TermKey, int]) -> ahocorasick.Automaton | None:
+    if not keys:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, term_id in keys.items():
+        automaton.add_word(key.pattern(), term_id)
+    automaton.make_automaton()
+    return automaton
+
+
+def compile_rule(spec: RuleSpec, compilation: Compilation) -> CompiledRule:
+    tree = rule_tree(spec)
+    if tree is None and not spec.regions:
+        raise QuerySyntaxError("the rule has no query, keywords or regions to match", 0, spec.name)
+    check = compilation.check(tree) if tree is not None else None
+    return CompiledRule(spec, tree, check)
+
+
+def rule_holds(rule: CompiledRule, scan: Scan, doc: Document) -> bool:
+    """Check a candidate rule, cheapest parts first."""
+    spec = rule.spec
+    if not filters_hold(spec, doc):
+        return False
+    if rule.check is not None and not rule.check(scan):
+        return False
+    return not spec.regions or bool(region_hits(spec, doc))
+
+
+def index_rules(
+    rules: Sequence[CompiledRule], compilation: Compilation
+) -> tuple[dict[int, tuple[int, ...]], dict[str, tuple[int, ...]]]:
+    """Index each rule under its required terms, or region-only rules under their place codes."""
+    by_term: dict[int, list[int]] = {}
+    by_place: dict[str, list[int]] = {}
+    for number, rule in enumerate(rules):
+        needed = compilation.required(rule.tree) if rule.tree is not None else None
+        if needed is not None:
+            for term_id in needed:
+                by_term.setdefault(term_id, []).append(number)
+            continue
+        codes = {code for region in rule.spec.regions for code in region.countries}
+        codes |= {code for region in rule.spec.regions for code in region.subdivisions}
+        for code in codes:
+            by_place.setdefault(code, []).append(number)
+    return (
+        {term_id: tuple(numbers) for term_id, numbers in by_term.items()},
+        {code: tuple(numbers) for code, numbers in by_place.items()},
+    )
+
+
+def candidate_rules(
+    scan: Scan,
+    doc: Document,
+    by_term: dict[int, tuple[int, ...]],
+    by_place: dict[str, tuple[int, ...]],
+) -> list[int]:
+    """Rules that a hit of this article (or one of its places) could satisfy, in rule order."""
+    numbers: set[int] = set()
+    for term_id in scan.all_ids:
+        found = by_term.get(term_id)
+        if found is not None:
+            numbers.update(found)
+    for place in doc.places:
+        for code in {place.code, place.code.split("-")[0]}:
+            found = by_place.get(code)
+            if found is not None:
+                numbers.update(found)
+    return sorted(numbers)

@@ -1,0 +1,228 @@
+"""Explain a rule's verdict on a document: what matched, where, in context, and what failed.
+
+A match carries the terms that satisfied the rule, each occurrence with its
+field and word position, and up to three snippets of about 25 words around
+them (for webhooks, emails and the CLI). `explain_rule` goes further for
+`monitor match` and `monitor test-rule`: it judges every part of a rule and
+every branch of its query, matched or not, so an analyst sees which clause
+failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from monitor.rules.evaluate import (
+    Occurrences,
+    document_fields,
+    evidence,
+    filters_hold,
+    find_occurrences,
+    holds,
+    near_pairs,
+    place_line,
+    region_hits,
+)
+from monitor.rules.model import Document, Hit, Occurrence, PlaceTag, RuleMatch, RuleSpec
+from monitor.rules.query import (
+    And,
+    Near,
+    Node,
+    Not,
+    Or,
+    Term,
+    format_node,
+    keyword_term,
+    parse_query,
+)
+from monitor.rules.text import word_spans
+
+SNIPPETS = 3
+SNIPPET_WORDS = 25
+_BEFORE = 10
+_FIELD_ORDER = {"title": 0, "text": 1, "url": 2, "source": 3}
+
+
+def term_label(term: Term) -> str:
+    """Name a term the way the analyst wrote it (without field or quotes)."""
+    return " ".join(term.original) + ("*" if term.prefix else "")
+
+
+def build_match(
+    spec: RuleSpec, tree: Node | None, occurrences: Occurrences, doc: Document
+) -> RuleMatch:
+    """Describe why a rule that holds for `doc` holds: terms, hits, snippets, regions."""
+    pairs = evidence(tree, occurrences) if tree is not None else []
+    seen: set[tuple[str, Occurrence]] = set()
+    terms: list[str] = []
+    hits: list[Hit] = []
+    located: list[Occurrence] = []
+    for term, occ in pairs:
+        label = term_label(term)
+        if (label, occ) in seen:
+            continue
+        seen.add((label, occ))
+        if label not in terms:
+            terms.append(label)
+        hits.append(Hit(label, occ.field, occ.start))
+        located.append(occ)
+    hits.sort(key=lambda hit: (_FIELD_ORDER[hit.field], hit.position, hit.term))
+    regions = region_hits(spec, doc)
+    region_names = tuple(dict.fromkeys(region.name for region, _ in regions))
+    return RuleMatch(
+        rule=spec.name,
+        terms=tuple(terms),
+        regions=region_names,
+        snippets=make_snippets(doc, located),
+        hits=tuple(hits),
+        places=tuple(dict.fromkeys(place_line(region, place) for region, place in regions)),
+    )
+
+
+def make_snippets(doc: Document, occurrences: list[Occurrence]) -> tuple[str, ...]:
+    """Cut up to three ~25-word passages around the occurrences (text before title)."""
+    texts = {"title": doc.title, "text": doc.text}
+    spans = {name: list(word_spans(value)) for name, value in texts.items()}
+    ordered = sorted(
+        (occ for occ in set(occurrences) if occ.field in texts),
+        key=lambda occ: (occ.field != "text", occ.start),
+    )
+    windows: list[tuple[str, int, int]] = []
+    for occ in ordered:
+        if len(windows) == SNIPPETS:
+            break
+        if any(field == occ.field and start <= occ.start < stop for field, start, stop in windows):
+            continue
+        count = len(spans[occ.field])
+        start = max(0, min(occ.start - _BEFORE, count - SNIPPET_WORDS))
+        stop = min(count, max(start + SNIPPET_WORDS, occ.stop))
+        windows.append((occ.field, start, stop))
+    windows.sort(key=lambda window: (_FIELD_ORDER[window[0]], window[1]))
+    return tuple(
+        _passage(texts[field], spans[field], start, stop) for field, start, stop in windows
+    )
+
+
+def _passage(text: str, spans: list[tuple[int, int]], start: int, stop: int) -> str:
+    body = " ".join(text[spans[start][0] : spans[stop - 1][1]].split())
+    before = "…" if start > 0 else ""
+    after = "…" if stop < len(spans) else ""
+    return f"{before}{body}{after}"
+
+
+# -- full explanation ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a rule (query, keywords, regions, sources, languages) and its verdict."""
+
+    name: str
+    holds: bool
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    rule: str
+    matched: bool
+    parts: tuple[Part, ...]
+    match: RuleMatch | None
+
+
+def explain_rule(spec: RuleSpec, tree: Node | None, doc: Document) -> Explanation:
+    """Judge every part of `spec` on `doc` the reference way, and say why each holds or not."""
+    fields = document_fields(doc)
+
+    def occurrences(term: Term) -> list[Occurrence]:
+        return find_occurrences(term, fields)
+
+    parts: list[Part] = []
+    if spec.query is not None:
+        root = parse_query(spec.query).root
+        parts.append(
+            Part("query", holds(root, occurrences), tuple(_tree_lines(root, occurrences, 0)))
+        )
+    if spec.keywords:
+        keywords = Or(tuple(keyword_term(keyword) for keyword in spec.keywords))
+        lines = [line for term in keywords.children for line in _tree_lines(term, occurrences, 0)]
+        parts.append(Part("keywords", holds(keywords, occurrences), tuple(lines)))
+    if spec.regions:
+        parts.append(_regions_part(spec, doc))
+    if spec.sources is not None:
+        parts.append(_filter_part("sources", "source", doc.source, spec.sources))
+    if spec.languages is not None:
+        parts.append(_filter_part("languages", "language", doc.language, spec.languages))
+    matched = all(part.holds for part in parts) and filters_hold(spec, doc)
+    match = build_match(spec, tree, occurrences, doc) if matched else None
+    return Explanation(spec.name, matched, tuple(parts), match)
+
+
+def _filter_part(name: str, what: str, value: str | None, allowed: frozenset[str]) -> Part:
+    ok = value in allowed
+    verb = "is" if ok else "is not"
+    listed = ", ".join(sorted(allowed))
+    return Part(name, ok, (f"{what} '{value or 'unknown'}' {verb} one of {listed}",))
+
+
+def _regions_part(spec: RuleSpec, doc: Document) -> Part:
+    found = region_hits(spec, doc)
+    if found:
+        return Part("regions", True, tuple(dict.fromkeys(place_line(r, p) for r, p in found)))
+    names = ", ".join(region.name for region in spec.regions)
+    need = (
+        "a focus" if spec.region_min_score is None else f"scored at least {spec.region_min_score}"
+    )
+    lines = [f"no place {need} of the article lies in {names}"]
+    lines += [f"seen: {_place_summary(place)}" for place in doc.places]
+    return Part("regions", False, tuple(lines))
+
+
+def _place_summary(place: PlaceTag) -> str:
+    weight = "focus" if place.focus else "mentioned"
+    return f"{place.name} ({place.code}, {weight}, score {place.score:.2f})"
+
+
+def _tree_lines(node: Node, occurrences: Occurrences, depth: int) -> list[str]:
+    mark = "✓" if holds(node, occurrences) else "✗"
+    pad = "  " * depth
+    if isinstance(node, Term):
+        found = occurrences(node)
+        where = ", ".join(f"{occ.field} word {occ.start}" for occ in found[:8]) or "not found"
+        if len(found) > 8:
+            where += f" and {len(found) - 8} more"
+        return [f"{pad}{mark} {format_node(node)}: {where}"]
+    if isinstance(node, Near):
+        pairs = list(near_pairs(node, occurrences))
+        if pairs:
+            first, second = pairs[0]
+            where = f"{len(pairs)} close pair(s), first at {first.field} words "
+            where += f"{first.start} and {second.start}"
+        else:
+            where = f"no two occurrences within {node.distance} words"
+        lines = [f"{pad}{mark} {format_node(node)}: {where}"]
+        for side in (node.left, node.right):
+            lines += _tree_lines(side, occurrences, depth + 1)
+        return lines
+    lines = [f"{pad}{mark} {format_node(node)}"]
+    children = (node.child,) if isinstance(node, Not) else node.children
+    if isinstance(node, And | Or | Not):
+        for child in children:
+            lines += _tree_lines(child, occurrences, depth + 1)
+    return lines
+
+
+def render_explanation(explanation: Explanation) -> str:
+    """Write an explanation as the plain text `monitor match` and `monitor test-rule` print."""
+    verdict = "MATCHED" if explanation.matched else "not matched"
+    lines = [f"rule {explanation.rule}: {verdict}"]
+    for part in explanation.parts:
+        lines.append(f"  {'✓' if part.holds else '✗'} {part.name}")
+        lines += [f"      {line}" for line in part.lines]
+    if explanation.match is not None:
+        match = explanation.match
+        if match.terms:
+            lines.append("  terms: " + ", ".join(match.terms))
+        for snippet in match.snippets:
+            lines.append(f"  > {snippet}")
+    return "\n".join(lines)

@@ -1,0 +1,86 @@
+"""Match documents against every compiled rule at once, and explain one rule on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from monitor.rules.compiler import (
+    Compilation,
+    CompiledRule,
+    TermRef,
+    build_automaton,
+    candidate_rules,
+    compile_rule,
+    index_rules,
+    rule_holds,
+)
+from monitor.rules.explain import Explanation, build_match, explain_rule
+from monitor.rules.model import Document, Occurrence, RuleMatch, RuleSpec
+from monitor.rules.query import QuerySyntaxError, Term
+from monitor.rules.scan import Scan, TermKey
+
+
+def compile_rules(specs: Sequence[RuleSpec]) -> Matcher:
+    """Compile every rule into one matcher; raise QuerySyntaxError naming the first bad rule."""
+    compilation = Compilation()
+    seen: set[str] = set()
+    rules = []
+    for spec in specs:
+        if spec.name in seen:
+            raise QuerySyntaxError("another rule has the same name", 0, spec.name)
+        seen.add(spec.name)
+        rules.append(compile_rule(spec, compilation))
+    return Matcher(rules, compilation)
+
+
+class Matcher:
+    """All rules compiled together; immutable once built, so it can be shared and swapped whole."""
+
+    def __init__(self, rules: list[CompiledRule], compilation: Compilation) -> None:
+        self._rules = tuple(rules)
+        self._by_name = {rule.spec.name: rule for rule in rules}
+        self._by_term, self._by_place = index_rules(rules, compilation)
+        self._keys = dict(compilation.keys)
+        self._patterns = list(compilation.key_of)
+        self._with_meta = compilation.uses_meta
+        self._automaton = build_automaton(compilation.keys)
+
+    @property
+    def rule_names(self) -> tuple[str, ...]:
+        return tuple(rule.spec.name for rule in self._rules)
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def match(self, doc: Document) -> list[RuleMatch]:
+        """Return a match, with its explanation, for every rule that holds for `doc`."""
+        scan = Scan(self._automaton, doc, self._patterns, self._with_meta)
+        matches = []
+        for number in candidate_rules(scan, doc, self._by_term, self._by_place):
+            rule = self._rules[number]
+            if rule_holds(rule, scan, doc):
+                matches.append(build_match(rule.spec, rule.tree, self._finder(scan), doc))
+        return matches
+
+    def explain(self, doc: Document, rule: str) -> Explanation:
+        """Say whether rule `rule` holds for `doc` and why, part by part; KeyError if unknown."""
+        compiled = self._by_name.get(rule)
+        if compiled is None:
+            raise KeyError(f"no rule named {rule!r}")
+        return explain_rule(compiled.spec, compiled.tree, doc)
+
+    def _finder(self, scan: Scan) -> _ScanOccurrences:
+        return _ScanOccurrences(scan, self._keys)
+
+
+class _ScanOccurrences:
+    """Look up a query term's occurrences in a scan (the `Occurrences` callable of evaluate)."""
+
+    def __init__(self, scan: Scan, keys: dict[TermKey, int]) -> None:
+        self.scan = scan
+        self.keys = keys
+
+    def __call__(self, term: Term) -> list[Occurrence]:
+        term_id = self.keys[TermKey(term.words, term.prefix)]
+        exact = term.original if term.exact else None
+        return self.scan.occurrences(TermRef(term_id, term.scope, exact, term.prefix))

@@ -1,0 +1,90 @@
+"""The plain data the rules engine takes in (rules, documents, places) and gives back (matches)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BODY_FIELDS = ("title", "text")
+
+
+@dataclass(frozen=True)
+class RegionSpec:
+    """A named region resolved by the geo stage: ISO 3166-1 alpha-2 and ISO 3166-2 codes."""
+
+    name: str
+    countries: frozenset[str]
+    subdivisions: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One rule: every part it has must hold (query, keywords, regions, sources, languages).
+
+    `region_min_score` None means a place counts only when it is a focus of the
+    article; a number means any place scored at least that much counts.
+    """
+
+    name: str
+    query: str | None = None
+    keywords: tuple[str, ...] = ()
+    regions: tuple[RegionSpec, ...] = ()
+    region_min_score: float | None = None
+    sources: frozenset[str] | None = None
+    languages: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class PlaceTag:
+    """A place the geo stage found in an article, as the matcher sees it."""
+
+    code: str
+    name: str
+    kind: str  # "country" | "subdivision"
+    score: float
+    focus: bool
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    text: str
+    url: str = ""
+    source: str = ""
+    language: str | None = None
+    places: tuple[PlaceTag, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One occurrence of a matched term: its field and the word position of its first word."""
+
+    term: str
+    field: str
+    position: int
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """A rule that holds for a document, with what made it hold."""
+
+    rule: str
+    terms: tuple[str, ...]
+    regions: tuple[str, ...]
+    snippets: tuple[str, ...]
+    hits: tuple[Hit, ...]
+    places: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """Where a term occurs: field and word positions [start, stop)."""
+
+    field: str
+    start: int
+    stop: int
+
+
+def words_between(first: Occurrence, second: Occurrence) -> int:
+    """Count the words separating two occurrences in either order (0 when they touch or overlap)."""
+    return max(0, second.start - first.stop, first.start - second.stop)

