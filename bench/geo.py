@@ -20,8 +20,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "shared" / "bench" / "geo" / (
-    "gold-countries.jsonl"
+DEFAULT_GOLD = (
+    Path(__file__).resolve().parents[2] / "shared" / "bench" / "geo" / ("gold-countries.jsonl")
 )
 
 
@@ -102,11 +102,15 @@ def main() -> int:
         counts = per_corpus[name]
         total.add(counts)
         s = counts.scores()
-        print(f"{name:<12} {counts.docs:>5} {s['p']:>6.3f} {s['r']:>6.3f} {s['f1']:>6.3f} "
-              f"{s['mention_acc']:>6.3f} {counts.mentions:>8}")
+        print(
+            f"{name:<12} {counts.docs:>5} {s['p']:>6.3f} {s['r']:>6.3f} {s['f1']:>6.3f} "
+            f"{s['mention_acc']:>6.3f} {counts.mentions:>8}"
+        )
     s = total.scores()
-    print(f"{'all':<12} {total.docs:>5} {s['p']:>6.3f} {s['r']:>6.3f} {s['f1']:>6.3f} "
-          f"{s['mention_acc']:>6.3f} {total.mentions:>8}")
+    print(
+        f"{'all':<12} {total.docs:>5} {s['p']:>6.3f} {s['r']:>6.3f} {s['f1']:>6.3f} "
+        f"{s['mention_acc']:>6.3f} {total.mentions:>8}"
+    )
     result = {
         "doc_f1": round(s["f1"], 4),
         "doc_p": round(s["p"], 4),

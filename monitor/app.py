@@ -16,6 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import httpx
+
+from monitor import __version__
 from monitor.alerts import Dispatcher, DispatchReport, build_channels
 from monitor.clock import Clock, utc_now
 from monitor.config import Config
@@ -33,6 +36,7 @@ log = logging.getLogger(__name__)
 SOURCE_LEASE = timedelta(minutes=10)
 MAX_POLLS_AT_ONCE = 8
 SHUTDOWN_GRACE_S = 10.0
+STORY_WINDOW = timedelta(hours=72)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +123,11 @@ class App:
         self.owner = owner or new_owner_id()
         self.store = Store(config.storage.url, clock=clock)
         self._fetcher: Fetcher | None = None
+        self._delivery_client: httpx.AsyncClient | None = None
         self._pool: AnalysisPool | None = None
         self._poller: Poller | None = None
         self._dispatcher: Dispatcher | None = None
-        self._stories = StoryIndex()
+        self._stories = StoryIndex(window=STORY_WINDOW)
         self._in_flight = _InFlight()
         self._reload_requested: Config | None = None
 
@@ -136,6 +141,7 @@ class App:
         await asyncio.to_thread(self._load_recent_stories)
         self._fetcher = Fetcher(self._fetch_limits, clock=self._clock)
         await self._fetcher.__aenter__()
+        self._delivery_client = delivery_client()
         self._build_stages(self._config)
         return self
 
@@ -144,6 +150,8 @@ class App:
             await asyncio.to_thread(self._pool.close)
         if self._fetcher is not None:
             await self._fetcher.__aexit__(None, None, None)
+        if self._delivery_client is not None:
+            await self._delivery_client.aclose()
         await asyncio.to_thread(self.store.close)
 
     def _build_stages(self, config: Config) -> None:
@@ -164,16 +172,20 @@ class App:
             owner=self.owner,
             clock=self._clock,
         )
-        channels = build_channels(config.channels)
+        assert self._delivery_client is not None
+        channels = build_channels(
+            config.channels, http_client=self._delivery_client, clock=self._clock
+        )
         self._dispatcher = Dispatcher(self.store, channels, owner=self.owner, clock=self._clock)
         self._config = config
 
     def _load_recent_stories(self) -> None:
         """Refill the story index from the database so restarts keep deduplicating."""
-        since = self._clock() - self._stories.window
-        for story_id, url_hash, data, seen_at in self.store.recent_fingerprints(since):
+        since = self._clock() - STORY_WINDOW
+        for row in self.store.story_fingerprints_since(since):
+            fingerprint = StoryFingerprint.from_bytes(row.fingerprint)
             self._stories.add(
-                story_id, StoryFingerprint.from_bytes(data), url_hash=url_hash, seen_at=seen_at
+                row.story_id, fingerprint, url_hash=row.url_hash, seen_at=row.fetched_at
             )
 
     async def reload(self, config: Config) -> None:
@@ -309,6 +321,19 @@ class App:
             # A delivery cut off here stays claimed until its lease ends, then is retried.
             await asyncio.gather(*pending, return_exceptions=True)
         log.info("daemon_stopped owner=%s", self.owner)
+
+
+def delivery_client() -> httpx.AsyncClient:
+    """The HTTP client of webhook channels: bounded, and never following redirects.
+
+    Webhook targets are the user's own configuration, so unlike sources they may be
+    on a private network.
+    """
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(30.0, connect=10.0),
+        follow_redirects=False,
+        headers={"User-Agent": f"monitor/{__version__}"},
+    )
 
 
 def default_workers() -> int:

@@ -136,20 +136,20 @@ def title_key(title: str) -> str:
 
 def body_signature(text: str) -> bytes:
     """Bottom-k sketch of the text's shingles, or b"" when there are too few to judge by."""
-    hashes = _shingle_hashes(text)
-    if len(hashes) < MIN_SHINGLES:
+    digests = _shingle_digests(text)
+    if len(digests) < MIN_SHINGLES:
         return b""
-    smallest = heapq.nsmallest(SKETCH_SIZE, hashes)
-    return _SIGNATURE_HEADER.pack(_SIGNATURE_VERSION, len(hashes)) + struct.pack(
-        f">{len(smallest)}I", *smallest
-    )
+    # Big-endian digests sort as the integers they spell, so the k smallest
+    # are found and packed without converting each one.
+    smallest = sorted(digests)[:SKETCH_SIZE]
+    return _SIGNATURE_HEADER.pack(_SIGNATURE_VERSION, len(digests)) + b"".join(smallest)
 
 
-def _shingle_hashes(text: str) -> set[int]:
+def _shingle_digests(text: str) -> set[bytes]:
     words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
     shingles = set(map(" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
     blake2b = hashlib.blake2b
-    return {int.from_bytes(blake2b(s.encode("utf-8"), digest_size=4).digest()) for s in shingles}
+    return {blake2b(s.encode("utf-8"), digest_size=4).digest() for s in shingles}
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import AsyncIterator, Iterator, Sequence
+import uuid
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -57,12 +58,9 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-_counter = iter(range(1, 1_000_000))
-
-
 def save_alerts(store: Store, clock: ManualClock, channels: Sequence[str]) -> list[str]:
     """Store one new article that fired rule 'border' on each of `channels`; return alert ids."""
-    n = next(_counter)
+    n = uuid.uuid4().hex[:8]
     article = ArticleRecord(
         source="steppe-asia",
         url=f"https://example.org/news/{n}",
@@ -84,7 +82,7 @@ def save_alerts(store: Store, clock: ManualClock, channels: Sequence[str]) -> li
     match = MatchRecord("border", "high", ("troops",), ("Central Asia",), (), {})
     alerts = []
     for channel in channels:
-        alert_id = f"alert{n:04d}{channel.replace('-', '')}"
+        alert_id = f"alert{n}{channel.replace('-', '')}"
         payload = build_alert_payload(
             alert_id=alert_id,
             created_at=clock(),
@@ -310,7 +308,7 @@ class CrashingChannel:
 
     name = "desk-hook"
 
-    async def send(self, alert_id: str, payload: dict[str, Any]) -> None:
+    async def send(self, alert_id: str, payload: Mapping[str, Any]) -> None:
         raise RuntimeError("secret-bearing detail that must not be stored")
 
 
@@ -323,7 +321,7 @@ class SlowChannel:
         self.clock = clock
         self.sent: list[str] = []
 
-    async def send(self, alert_id: str, payload: dict[str, Any]) -> None:
+    async def send(self, alert_id: str, payload: Mapping[str, Any]) -> None:
         self.sent.append(alert_id)
         self.clock.advance(timedelta(minutes=1, seconds=1))
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from monitor.alerts import DeliveryError, EmailChannel
 from monitor.alerts.email import build_alert_message, is_loopback_host
 from monitor.alerts.templates import make_template_environment, render_alert_mail
-from tests.support.smtp_server import SmtpServer
+from tests.support.smtp_server import Certificate, SmtpServer, make_self_signed_certificate
 from tests.test_alerts_payload import sample_payload
 
 ALERT_ID = "3f1c0d2e9a8b4c7d8e6f5a4b3c2d1e0f"
@@ -233,3 +233,65 @@ async def test_a_wrong_password_fails_without_naming_it() -> None:
 )
 def test_plaintext_is_tolerated_only_to_loopback(host: str, loopback: bool) -> None:
     assert is_loopback_host(host) is loopback
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
+    return make_self_signed_certificate(tmp_path_factory.mktemp("tls"))
+
+
+async def test_starttls_is_used_when_the_server_offers_it(certificate: Certificate) -> None:
+    with SmtpServer(starttls_context=certificate.server_context()) as server:
+        channel = mail_channel(server, ssl_context=certificate.client_context())
+        await channel.send(ALERT_ID, sample_payload())
+        assert server.mails[0].tls is True
+
+
+async def test_an_untrusted_certificate_fails_retryably_and_never_falls_back_to_plaintext(
+    certificate: Certificate,
+) -> None:
+    with SmtpServer(starttls_context=certificate.server_context()) as server:
+        with pytest.raises(DeliveryError) as caught:
+            await mail_channel(server).send(ALERT_ID, sample_payload())
+        assert server.mails == []
+    assert caught.value.retryable is True
+    assert "SSLCertVerificationError" in caught.value.message
+
+
+async def test_implicit_tls_for_smtps(certificate: Certificate) -> None:
+    with SmtpServer(implicit_tls_context=certificate.server_context()) as server:
+        channel = mail_channel(
+            server, implicit_tls=True, starttls=False, ssl_context=certificate.client_context()
+        )
+        await channel.send(ALERT_ID, sample_payload())
+        assert server.mails[0].tls is True
+
+
+def non_loopback_address() -> str | None:
+    """This machine's own non-loopback IPv4 address, if it has one (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 9))
+        except OSError:
+            return None
+        address = str(probe.getsockname()[0])
+    return None if is_loopback_host(address) or address == "0.0.0.0" else address
+
+
+@pytest.mark.parametrize(
+    ("starttls", "delivered"), [(True, False), (False, True)], ids=["required", "opted-out"]
+)
+async def test_plaintext_beyond_loopback_needs_starttls_false(
+    starttls: bool, delivered: bool
+) -> None:
+    address = non_loopback_address()
+    if address is None:
+        pytest.skip("this machine has no non-loopback address to listen on")
+    with SmtpServer(host=address) as server:
+        channel = mail_channel(server, starttls=starttls)
+        if delivered:
+            await channel.send(ALERT_ID, sample_payload())
+        else:
+            with pytest.raises(DeliveryError, match="does not offer STARTTLS"):
+                await channel.send(ALERT_ID, sample_payload())
+        assert len(server.mails) == int(delivered)

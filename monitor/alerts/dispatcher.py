@@ -154,10 +154,10 @@ class Dispatcher:
             except DeliveryError as error:
                 return await self._record_failure(alert, error)
             except Exception as exc:  # a channel bug must not take the batch down
-                error = DeliveryError(
+                crash = DeliveryError(
                     f"internal error in channel ({type(exc).__name__})", retryable=True
                 )
-                return await self._record_failure(alert, error)
+                return await self._record_failure(alert, crash)
         attempt = alert.attempts + 1
         log.info(
             "alert_delivered alert=%s rule=%s channel=%s attempt=%d",

@@ -30,8 +30,9 @@ from monitor.clock import Clock, utc_now
 log = logging.getLogger(__name__)
 
 SMTP_TIMEOUT = 30.0
-# smtplib's timeout bounds each socket operation; this bounds the whole conversation.
-SMTP_TOTAL_TIMEOUT = 120.0
+# smtplib's timeout bounds each socket operation; this bounds the whole conversation, well
+# inside the dispatcher's lease (a send starts at most a minute into a two-minute lease).
+SMTP_TOTAL_TIMEOUT = 45.0
 
 
 def is_loopback_host(host: str) -> bool:

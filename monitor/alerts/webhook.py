@@ -106,14 +106,20 @@ class WebhookChannel:
             timestamp = int(self._clock().timestamp())
             headers |= signature_headers(self._key, alert_id, timestamp, content)
         try:
-            async with asyncio.timeout(self._total_timeout):
-                response = await self._client.post(
+            # Streamed and never read: the answer's status and headers are all we need, and
+            # a receiver cannot make us buffer an arbitrarily large body.
+            async with (
+                asyncio.timeout(self._total_timeout),
+                self._client.stream(
+                    "POST",
                     self._url,
                     content=content,
                     headers=headers,
                     timeout=self._timeout,
                     follow_redirects=False,
-                )
+                ) as response,
+            ):
+                pass
         except TimeoutError:
             raise DeliveryError(f"timeout posting to {self._where}", retryable=True) from None
         except httpx.TimeoutException as exc:

@@ -92,6 +92,10 @@ _NEGATIVE = re.compile(
     r"|tool|widget|ad-|teaser|recirc|newsletter|cookie",
     re.IGNORECASE,
 )
+_HIDDEN_CANDIDATES = etree.XPath(
+    "descendant-or-self::*[@hidden or @aria-hidden or @style or @role]"
+)
+_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _BOILERPLATE_LINE = re.compile(
     r"^(?:advertisement|advertising|anzeige|publicidade|publicidad|реклама|sponsored"
@@ -108,6 +112,36 @@ _LEAD_IN = re.compile(
     r"|(?:more|related|recommended|watch|listen|also)\s*[:：»|–—-])",
     re.IGNORECASE,
 )
+# A link's edges separate words where the script uses no spaces (Chinese, Japanese):
+# marked while rendering, they become a space only next to such a script's letters.
+_LINK_EDGE = "\x00"
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_WORD_LINK_EDGE = re.compile(rf"(?<=[{_UNSPACED}])\x00+(?=\w)|(?<=\w)\x00+(?=[{_UNSPACED}])")
+_RECIRCULATION = re.compile(
+    r"^\W*(?:more\b.{0,30}\b(?:stories|news|articles|posts|from|on|in|like this)\b"
+    r"|related\b|recommended|you (?:may|might) (?:also )?(?:like|enjoy)|also on\b|popular\b"
+    r"|most (?:read|popular|viewed|shared)|trending|read next|up next|top stories"
+    r"|latest (?:news|stories)|further reading"
+    r"|don'?t miss|leia também|veja também|você pode gostar|leggi anche|lesen sie auch"
+    r"|mehr zum thema|читайте также|смотрите также|baca juga|artikel terkait|関連記事|관련 기사)",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE_LIKE = re.compile(
+    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b"
+    rf"|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+\d{{4}})?"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?(?:\s+\d{{4}})?"
+    r"|\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?",
+    re.IGNORECASE,
+)
+_DATE_WORDS = frozenset(
+    ("updated", "posted", "published", "by", "on", "at", "am", "pm", "gmt", "utc", "est", "edt")
+)
+_DATE_LINE_CHARS = 60
+_WORDS = re.compile(r"\w+")
 _COMMAS = re.compile(r"[,，、،]")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _MIN_PARAGRAPH = 25
@@ -163,17 +197,17 @@ def strip_never_content(root: HtmlElement) -> None:
         for el in root.iter(*_NEVER_CONTENT, etree.Comment, etree.ProcessingInstruction)
         if el is not root
     ]
+    # XPath preselects the few candidates, sparing a Python proxy for every node.
     doomed.extend(
         el
-        for el in root.iter()
-        if isinstance(el.tag, str)
+        for el in _HIDDEN_CANDIDATES(root)
+        if el.tag not in ("html", "body")
         and (
             el.get("hidden") is not None
             or el.get("aria-hidden") == "true"
             or _HIDDEN_STYLE.search(el.get("style") or "")
             or (el.get("role") or "") in ("navigation", "complementary", "banner", "contentinfo")
         )
-        and el.tag not in ("html", "body")
     )
     _drop_all(doomed)
 
@@ -338,41 +372,79 @@ def drop_link_heavy_blocks(
 ) -> None:
     """Remove what sits inside the body without being the article.
 
-    Link lists and negatively named blocks; teaser cards (a heading that is
-    wholly a link, with its summary); nested ``<article>`` elements holding a
-    minor share of the prose (teasers of other stories); and the page's own
-    ``<h1>`` headline, which ``Article.title`` already carries. ``core``, the
-    best-scoring node, and its ancestors are never dropped.
+    Link lists and negatively named blocks; "More stories" headings with the
+    list they introduce; "Read more: <link>" lines; teaser cards (a heading
+    that is wholly a link, with its summary); nested ``<article>`` elements
+    holding a minor share of the prose (teasers of other stories); date and
+    byline lines; and the page's own ``<h1>`` headline, which
+    ``Article.title`` already carries. ``core``, the best-scoring node, and
+    its ancestors are never dropped.
     """
     protected = {core, *core.iterancestors()} if core is not None else set()
-    doomed = []
     total_prose = stats[container].prose if container in stats else 0
+    doomed: list[HtmlElement] = []
     for el in container.iter(*_PRUNED_TAGS):
-        if el is container:
-            continue
         info = stats.get(el)
-        if info is None:
+        if el is container or el in protected or info is None:
             continue
-        if el.tag in _HEADINGS:
+        if _is_recirculation_heading(el, info):
+            doomed.append(el)
+            following = el.getnext()
+            if following is not None and _is_link_list(following, stats):
+                doomed.append(following)
+        elif el.tag in _HEADINGS:
             if el.tag == "h1" or (info.text and info.link >= 0.8 * info.text):
                 doomed.append(_teaser_card(el, container, stats) if el.tag != "h1" else el)
-            continue
-        if el in protected:
-            continue
-        if el.tag == "article":
+        elif el.tag == "article":
             if info.prose < 0.5 * total_prose:
                 doomed.append(el)
-            continue
-        if el.tag in ("p", "li"):
-            if info.link and (info.link >= 0.9 * info.text or _LEAD_IN.match(_own_text(el))):
-                doomed.append(el)
-            continue
-        density = info.link / info.text if info.text else 0.0
-        names = _names(el)
-        negative = bool(names and _NEGATIVE.search(names) and not _POSITIVE.search(names))
-        if density > 0.5 or (negative and info.text < 1000) or (density > 0.3 and info.text < 300):
+        elif _is_boilerplate_block(el, info):
             doomed.append(el)
     _drop_all(doomed)
+
+
+def _is_boilerplate_block(el: HtmlElement, info: _Stats) -> bool:
+    text_len = info.text
+    if (
+        text_len <= _DATE_LINE_CHARS
+        and not _has_block_child(el)
+        and _is_date_line(_own_text(el))
+        and not any(a.tag == "blockquote" for a in el.iterancestors())  # a quoted post's date
+    ):
+        return True
+    if info.link and text_len < 600 and _LEAD_IN.match(_own_text(el)):
+        return True
+    if el.tag in ("p", "li"):
+        return bool(info.link) and info.link >= 0.9 * text_len
+    density = info.link / text_len if text_len else 0.0
+    names = _names(el)
+    negative = bool(names and _NEGATIVE.search(names) and not _POSITIVE.search(names))
+    return density > 0.5 or (negative and text_len < 1000) or (density > 0.3 and text_len < 300)
+
+
+def _is_recirculation_heading(el: HtmlElement, info: _Stats) -> bool:
+    """A short title such as "More Great Stories" or "Leia também" that introduces other links."""
+    if not info.text or info.text > 60 or info.link > 0.5 * info.text:
+        return False
+    if el.tag not in _HEADINGS and (el.tag not in ("div", "p") or _has_block_child(el)):
+        return False
+    return bool(_RECIRCULATION.match(_own_text(el)))
+
+
+def _is_link_list(el: HtmlElement, stats: dict[HtmlElement, _Stats]) -> bool:
+    info = stats.get(el)
+    if info is None or not info.text or not isinstance(el.tag, str):
+        return False
+    return el.tag in ("ul", "ol") or info.link > 0.25 * info.text
+
+
+def _is_date_line(text: str) -> bool:
+    """True for a dateline or byline: a date and at most three other words."""
+    if not _DATE_LIKE.search(text):
+        return False
+    rest = _DATE_LIKE.sub(" ", text)
+    words = [w for w in _WORDS.findall(rest) if w.lower() not in _DATE_WORDS]
+    return len(words) <= 3
 
 
 def _teaser_card(
@@ -402,11 +474,15 @@ def render_blocks(nodes: Iterable[HtmlElement]) -> str:
                     _flush(current, paragraphs)
                 elif tag == "br":
                     current.append("\n")
+                elif tag == "a":
+                    current.append(_LINK_EDGE)
                 if el.text and tag:
                     current.append(el.text)
             else:
                 if tag in _BLOCK_TAGS:
                     _flush(current, paragraphs)
+                elif tag == "a":
+                    current.append(_LINK_EDGE)
                 if el.tail and el is not node:
                     current.append(el.tail)
         _flush(current, paragraphs)
@@ -416,7 +492,8 @@ def render_blocks(nodes: Iterable[HtmlElement]) -> str:
 def _flush(current: list[str], paragraphs: list[str]) -> None:
     if not current:
         return
-    lines = [_SPACES.sub(" ", line).strip() for line in "".join(current).split("\n")]
+    joined = _WORD_LINK_EDGE.sub(" ", "".join(current)).replace(_LINK_EDGE, "")
+    lines = [_SPACES.sub(" ", line).strip() for line in joined.split("\n")]
     text = "\n".join(line for line in lines if line)
     current.clear()
     if text and not _BOILERPLATE_LINE.match(text):
@@ -471,7 +548,9 @@ def _own_text(el: HtmlElement) -> str:
 
 
 def _names(el: HtmlElement) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+    """Return class and id, camelCase split ("imageCaption" -> "image-Caption") for word matches."""
+    names = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+    return _CAMEL_HUMP.sub("-", names) if names else names
 
 
 def _drop_all(elements: list[HtmlElement]) -> None:

@@ -36,6 +36,7 @@ from monitor.fetch.errors import (
     redact_url,
 )
 from monitor.fetch.guard import GuardedBackend, Resolver, resolve_host
+from monitor.fetch.robots import RobotsCache
 
 __all__ = ["FetchLimits", "FetchResult", "Fetcher"]
 
@@ -72,6 +73,18 @@ class FetchLimits:
     per_host_concurrency: int = 2
     allow_private_networks: bool = False
     user_agent: str = f"monitor/{__version__} (+https://github.com/monitor-feeds/monitor)"
+
+    def __post_init__(self) -> None:
+        for name in ("connect_timeout", "total_timeout"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"FetchLimits.{name} must be positive, got {getattr(self, name)}")
+        for name in ("max_bytes", "per_host_concurrency"):
+            if getattr(self, name) < 1:
+                raise ValueError(
+                    f"FetchLimits.{name} must be at least 1, got {getattr(self, name)}"
+                )
+        if self.max_redirects < 0:
+            raise ValueError(f"FetchLimits.max_redirects must be >= 0, got {self.max_redirects}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +125,9 @@ class Fetcher:
         self._resolver = resolver
         self._client: httpx.AsyncClient | None = None
         self._host_slots: dict[str, asyncio.Semaphore] = {}
+        self._robots = RobotsCache(
+            self._robots_txt, self.limits.user_agent.split("/")[0], clock=clock
+        )
 
     async def __aenter__(self) -> Self:
         self._client = self._build_client()
@@ -178,6 +194,20 @@ class Fetcher:
         except FetchError as exc:
             log.debug("fetch_failed %s", exc.describe())
             raise
+
+    async def robots_allows(self, url: str) -> bool:
+        """Whether the site's robots.txt lets us fetch `url`; ask before fetching article pages.
+
+        robots.txt is fetched through `fetch` (same limits and address guard) and
+        kept per site for up to a day (RFC 9309 §2.4).
+        """
+        allowed = await self._robots.allows(url)
+        if not allowed:
+            log.debug("robots_disallowed url=%s", redact_url(url))
+        return allowed
+
+    async def _robots_txt(self, url: str) -> bytes:
+        return (await self.fetch(url, accept="text/plain")).body
 
     async def _request_once(
         self,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from monitor.geo.gazetteer import Gazetteer, Place
 from monitor.geo.tagger import Match
@@ -83,8 +83,7 @@ SUBDIVISION_BONUS = 3.0  # the candidate's subdivision is mentioned too ("Paris,
 DOMINANCE = 1.0
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     """A match and the place chosen for it."""
 
     match: Match
@@ -125,7 +124,8 @@ def looks_like_a_person_or_word(match: Match, places: Sequence[Place]) -> bool:
 
 def resolve(gazetteer: Gazetteer, matches: Sequence[Match]) -> list[Resolved]:
     """Choose one place per match, or drop the match, using document-level evidence."""
-    options = [[gazetteer.places[c.place] for c in m.candidates] for m in matches]
+    places = gazetteer.places
+    options = [[places[c] for c in m.candidates] for m in matches]
     evidence: set[str] = set()
     subdivisions: set[str] = set()
     chosen: list[Place | None] = [None] * len(matches)
@@ -204,4 +204,3 @@ def best_in_context(
     others = [score(p) for p in ranked[1:] if p.country != best.country]
     margin = score(best) - others[0] if others else math.inf
     return best, margin
-

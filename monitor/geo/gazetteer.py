@@ -12,7 +12,6 @@ import gzip
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -31,11 +30,24 @@ STEM = 8  # Russian stems: the word may go on with a case ending
 MAX_STEM_ENDING = 5
 
 NON_WORD = re.compile(r"[\W_]")
+# Names in scripts other than Latin and Cyrillic live in a second automaton,
+# run only on text that has such letters: thousands of first letters after
+# the leading space make every scan ten times slower otherwise.
+OTHER_SCRIPT = re.compile(r"[^\u0000-\u024f\u0400-\u052f\u1e00-\u1eff]")
 
 
-@dataclass(frozen=True)
-class Place:
-    """One place the gazetteer knows: a country, demonym, city, subdivision or region."""
+class Automata(NamedTuple):
+    """The Latin/Cyrillic automaton and the one for every other script."""
+
+    main: ahocorasick.Automaton
+    other: ahocorasick.Automaton
+
+
+class Place(NamedTuple):
+    """One place the gazetteer knows: a country, demonym, city, subdivision or region.
+
+    A NamedTuple: tens of thousands are made at every load.
+    """
 
     kind: str
     country: str
@@ -44,24 +56,17 @@ class Place:
     population: int
 
 
-class NameEntry(NamedTuple):
-    """One way a place is written, and how strictly it must match."""
-
-    place: int  # index into Gazetteer.places
-    flags: int
-    exact_form: str  # acronyms: the name exactly as written, dots included
-    needs_capital: bool
-
-
 def fold_case(text: str) -> str:
     """Lowercase without changing the length, so offsets stay valid.
 
     str.lower() grows a few characters ("İ" -> "i̇"); those keep their case.
+    "ё" folds to "е", as Russian writers do.
     """
     lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    if len(lowered) != len(text):
+        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    # Russian text writes "ё" as "е" as often as not.
+    return lowered.replace("ё", "е")
 
 
 def spaced(text: str) -> str:
@@ -74,11 +79,9 @@ class Gazetteer:
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.countries: Mapping[str, Mapping[str, str]] = MappingProxyType(data["countries"])
-        self.subdivisions: Mapping[str, Mapping[str, str]] = MappingProxyType(
-            data["subdivisions"]
-        )
+        self.subdivisions: Mapping[str, Mapping[str, str]] = MappingProxyType(data["subdivisions"])
         self.regions: Mapping[str, Mapping[str, Any]] = MappingProxyType(data["regions"])
-        self.places: tuple[Place, ...] = tuple(Place(*row) for row in data["places"])
+        self.places: tuple[Place, ...] = tuple(map(Place._make, data["places"]))
         self.keys: tuple[str, ...] = tuple(key for key, _ in data["keys"])
         self.automaton, self.groups = build_automaton(data["keys"])
 
@@ -98,17 +101,19 @@ class Gazetteer:
         return sub["name"] if sub else code
 
 
-def build_automaton(keys: list[list[Any]]) -> tuple[ahocorasick.Automaton, tuple[Any, ...]]:
-    """Index the precomputed keys; the automaton holds an index into the groups.
+def build_automaton(keys: list[list[Any]]) -> tuple[Automata, tuple[Any, ...]]:
+    """Index the precomputed keys; the automata hold an index into the groups.
 
     Keys start with a space (except scripts without spaces) so that a match
-    can only begin at a word start. Small integers in the automaton and the
+    can only begin at a word start. Small integers in the automata and the
     entries kept as loaded keep the load well under a second.
     """
-    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    main = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    other = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     groups = []
     for index, (key, entries) in enumerate(keys):
-        automaton.add_word(key, index)
+        (other if OTHER_SCRIPT.search(key) else main).add_word(key, index)
         groups.append(entries)
-    automaton.make_automaton()
-    return automaton, tuple(groups)
+    main.make_automaton()
+    other.make_automaton()
+    return Automata(main, other), tuple(groups)

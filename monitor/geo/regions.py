@@ -110,9 +110,7 @@ def region_index(gazetteer: Gazetteer) -> RegionIndex:
     return RegionIndex.build(gazetteer)
 
 
-def resolve_region(
-    name: str, custom: Mapping[str, Sequence[str]] | None = None
-) -> ResolvedRegion:
+def resolve_region(name: str, custom: Mapping[str, Sequence[str]] | None = None) -> ResolvedRegion:
     """Resolve a rules.yaml region entry; raise UnknownRegionError with suggestions.
 
     `custom` holds the user's `regions:` section (name -> list of any names
@@ -148,5 +146,3 @@ def resolve_with(
         suggestions += difflib.get_close_matches(name, extra, n=MAX_SUGGESTIONS, cutoff=0.6)
         raise UnknownRegionError(name, suggestions[:MAX_SUGGESTIONS])
     return found
-
-

@@ -20,9 +20,11 @@ LEAD_WEIGHT = 2.0
 BODY_WEIGHT = 1.0
 # Share of the top place's weight from which a place counts as a focus.
 FOCUS_SCORE = 0.5
-# The lead is the first paragraph, but at least this many characters (a
-# dateline or a one-line standfirst is not the whole lead).
-LEAD_CHARS = 400
+# The lead is the first paragraph, or the first few if they are shorter than
+# this (a dateline is not a lead), never the last one.
+LEAD_MIN_CHARS = 150
+# Text without paragraphs: the lead is this many characters.
+LEAD_CHARS = 300
 MAX_EVIDENCE = 5
 PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
 
@@ -37,11 +39,11 @@ class Layout:
     @classmethod
     def of(cls, text: str) -> Layout:
         paragraphs = [(m.start(), m.end()) for m in PARAGRAPH.finditer(text)]
-        if not paragraphs:
-            return cls(0, len(text) + 1)
-        lead_end = max(paragraphs[0][1], min(LEAD_CHARS, len(text)))
-        last_start = paragraphs[-1][0] if len(paragraphs) > 1 else len(text) + 1
-        return cls(lead_end, max(last_start, lead_end))
+        if len(paragraphs) < 2:
+            return cls(min(len(text), LEAD_CHARS), len(text) + 1)
+        last_start = paragraphs[-1][0]
+        lead_end = next((end for _, end in paragraphs if end >= LEAD_MIN_CHARS), last_start)
+        return cls(min(lead_end, last_start), last_start)
 
 
 @dataclass
@@ -115,16 +117,17 @@ def country_tags(gazetteer: Gazetteer, tallies: dict[str, Tally]) -> tuple[Count
         score = round(tally.weight / top, 3)
         tags.append(
             CountryTag(
-                code, gazetteer.country_name(code), score, tally.is_focus(score),
+                code,
+                gazetteer.country_name(code),
+                score,
+                tally.is_focus(score),
                 tuple(tally.evidence),
             )
         )
     return tuple(sorted(tags, key=lambda t: (-t.score, t.code)))
 
 
-def subdivision_tags(
-    gazetteer: Gazetteer, tallies: dict[str, Tally]
-) -> tuple[SubdivisionTag, ...]:
+def subdivision_tags(gazetteer: Gazetteer, tallies: dict[str, Tally]) -> tuple[SubdivisionTag, ...]:
     top = max((t.weight for t in tallies.values()), default=1.0)
     tags = []
     for code, tally in tallies.items():
@@ -132,8 +135,12 @@ def subdivision_tags(
         country = code.split("-", 1)[0]
         tags.append(
             SubdivisionTag(
-                code, gazetteer.subdivision_name(code), country, score,
-                tally.is_focus(score), tuple(tally.evidence),
+                code,
+                gazetteer.subdivision_name(code),
+                country,
+                score,
+                tally.is_focus(score),
+                tuple(tally.evidence),
             )
         )
     return tuple(sorted(tags, key=lambda t: (-t.score, t.code)))

@@ -8,15 +8,15 @@ about how a name is written; which place it means is disambiguate.py's job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from monitor.geo.gazetteer import (
     EXACT,
     MAX_STEM_ENDING,
     NOSPACE,
+    OTHER_SCRIPT,
     STEM,
     Gazetteer,
-    NameEntry,
     fold_case,
     spaced,
 )
@@ -26,15 +26,18 @@ from monitor.geo.gazetteer import (
 SENTENCE_ENDS = frozenset(".!?:;\n\"'“”«»")
 
 
-@dataclass(frozen=True)
-class Match:
-    """A name found in the text with the places it may mean."""
+class Match(NamedTuple):
+    """A name found in the text with the places it may mean.
+
+    A NamedTuple rather than a frozen dataclass: thousands are made per
+    second and never leave the package.
+    """
 
     field: str
     start: int
     end: int
     surface: str
-    candidates: tuple[NameEntry, ...]
+    candidates: tuple[int, ...]  # indexes into Gazetteer.places
     sentence_initial: bool
     capital_before: bool  # the previous word is capitalised mid-sentence ("Michael Jordan")
     capital_after: bool  # the next word is capitalised ("Chad Smith", "Paris Hilton")
@@ -46,51 +49,72 @@ def find_matches(gazetteer: Gazetteer, text: str, field: str) -> list[Match]:
         return []
     cased = spaced(text)
     haystack = " " + fold_case(cased)
+    hits = list(gazetteer.automaton.main.iter_long(haystack))
+    if OTHER_SCRIPT.search(haystack):
+        hits = merge_hits(hits, list(gazetteer.automaton.other.iter_long(haystack)), gazetteer)
     matches = []
-    for last, group in gazetteer.automaton.iter_long(haystack):
-        key_length = len(gazetteer.keys[group])
-        entries = gazetteer.groups[group]
-        nospace = entries[0][1] & NOSPACE
-        start = last - key_length + (0 if nospace else 1)
+    keys, groups = gazetteer.keys, gazetteer.groups
+    for last, group in hits:
+        entries = groups[group]
+        start = last - len(keys[group]) + (0 if entries[0][1] & NOSPACE else 1)
         match = match_at(cased, text, field, start, last, entries)
         if match is not None:
             matches.append(match)
     return matches
 
 
+def merge_hits(
+    first: list[tuple[int, int]], second: list[tuple[int, int]], gazetteer: Gazetteer
+) -> list[tuple[int, int]]:
+    """Both automata's hits in text order, the earlier (then longer) of two overlaps kept."""
+    keys = gazetteer.keys
+    spans = sorted(
+        ((last - len(keys[group]), last, group) for last, group in first + second),
+        key=lambda span: (span[0], -span[1]),
+    )
+    merged: list[tuple[int, int]] = []
+    covered = -1
+    for begin, last, group in spans:
+        if begin >= covered:
+            merged.append((last, group))
+            covered = last
+    return merged
+
+
 def match_at(
-    cased: str, text: str, field: str, start: int, end: int, entries: list
+    cased: str, text: str, field: str, start: int, end: int, entries: list[Any]
 ) -> Match | None:
     """Apply word-boundary, stem and capitalisation rules; None if no entry survives."""
     word_end = end
-    while word_end < len(cased) and cased[word_end] != " ":
+    size = len(cased)
+    while word_end < size and cased[word_end] != " ":
         word_end += 1
     candidates = []
-    for entry in entries:
-        place, flags, exact, needs_capital = entry
+    stem = False
+    for place, flags, exact, needs_capital in entries:
         if flags & STEM:
             if word_end - end > MAX_STEM_ENDING:
                 continue
+            stem = True
         elif word_end != end and not flags & NOSPACE:
             continue
         if flags & EXACT and not text.startswith(exact, start):
             continue
         if needs_capital and not cased[start].isupper():
             continue
-        candidates.append(NameEntry(place, flags, exact, needs_capital))
+        candidates.append(place)
     if not candidates:
         return None
-    stem = any(c.flags & STEM for c in candidates)
     final_end = word_end if stem else end
     return Match(
-        field=field,
-        start=start,
-        end=final_end,
-        surface=text[start:final_end],
-        candidates=tuple(candidates),
-        sentence_initial=is_sentence_initial(text, start),
-        capital_before=previous_word_is_capitalised(text, start),
-        capital_after=next_word_is_capitalised(text, final_end),
+        field,
+        start,
+        final_end,
+        text[start:final_end],
+        tuple(candidates),
+        is_sentence_initial(text, start),
+        previous_word_is_capitalised(text, start),
+        next_word_is_capitalised(text, final_end),
     )
 
 

@@ -442,7 +442,7 @@ def _reject_absence_only(root: Node, text: str) -> None:
 
 # -- pretty-printer ----------------------------------------------------------------------
 
-_OPERATOR_WORDS = {"AND", "OR", "NOT", "and", "or", "not"}
+_OPERATOR_WORDS = {"AND", "OR", "NOT", "NEAR", "and", "or", "not"}
 
 
 def format_node(node: Node) -> str:
@@ -465,7 +465,6 @@ def _wrapped(node: Node, kinds: tuple[type, ...]) -> str:
 def _format_term(term: Term) -> str:
     body = " ".join(term.original) + ("*" if term.prefix else "")
     bare = len(term.original) == 1 and term.original[0] not in _OPERATOR_WORDS
-    bare = bare and not term.original[0].upper().startswith("NEAR")
     text = body if bare else f'"{body}"'
     if term.exact:
         text = "=" + text

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import charset_normalizer
-import feedparser
+import feedparser  # type: ignore[import-untyped]
 from bs4 import BeautifulSoup
 
 from monitor.sources import Entry, SourceParseError
@@ -175,15 +175,8 @@ def _parse_xml_feed(
         )
     except Exception as exc:  # feedparser on hostile input: any failure is a parse failure
         raise SourceParseError(f"{url}: feed parser failed: {exc!r}", kind="feed") from exc
-    if not parsed.entries:
-        if parsed.get("bozo"):
-            problem = parsed.get("bozo_exception")
-            raise SourceParseError(f"{url}: not a readable feed: {problem}", kind="feed")
-        if not parsed.get("version"):
-            raise SourceParseError(f"{url}: not a feed (no RSS, RDF or Atom root)", kind="feed")
-        return []
-    if parsed.get("bozo"):
-        log.debug("feed_recovered url=%s problem=%s", url, parsed.get("bozo_exception"))
+    if not parsed.entries and not parsed.get("bozo") and not parsed.get("version"):
+        raise SourceParseError(f"{url}: not a feed (no RSS, RDF or Atom root)", kind="feed")
     feed_language = _language(_field(parsed.feed, "language") or headers.get("content-language"))
     entries: list[Entry] = []
     for item in parsed.entries:
@@ -192,6 +185,12 @@ def _parse_xml_feed(
             entries.append(entry)
             if len(entries) >= max_entries:
                 break
+    if parsed.get("bozo"):
+        problem = parsed.get("bozo_exception")
+        if not entries:
+            # Nothing usable came out of the broken document: report the parser's complaint.
+            raise SourceParseError(f"{url}: not a readable feed: {problem}", kind="feed")
+        log.debug("feed_recovered url=%s entries=%d problem=%s", url, len(entries), problem)
     return entries
 
 

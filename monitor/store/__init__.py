@@ -16,6 +16,7 @@ from monitor.store.records import (
     SourceSpec,
     SourceState,
     StoredArticle,
+    StoryFingerprintRow,
 )
 from monitor.store.store import Store
 
@@ -32,4 +33,5 @@ __all__ = [
     "SourceState",
     "Store",
     "StoredArticle",
+    "StoryFingerprintRow",
 ]

@@ -19,6 +19,7 @@ from monitor.store.records import (
     MatchRecord,
     SavedArticle,
     StoredArticle,
+    StoryFingerprintRow,
 )
 
 log = logging.getLogger(__name__)
@@ -146,11 +147,14 @@ def articles_since(engine: Engine, since: datetime) -> Iterator[StoredArticle]:
         after_id = rows[-1].id
 
 
-def story_fingerprints_since(connection: Connection, since: datetime) -> list[tuple[int, bytes]]:
-    """(story id, fingerprint) of articles fetched since `since`, for near-duplicate search."""
+def story_fingerprints_since(connection: Connection, since: datetime) -> list[StoryFingerprintRow]:
+    """Fingerprints of articles fetched since `since`, to refill the near-duplicate index."""
     rows = connection.execute(
-        select(Article.story_id, Article.fingerprint)
+        select(Article.story_id, Article.url_hash, Article.fingerprint, Article.fetched_at)
         .where(Article.fetched_at >= since, Article.fingerprint.is_not(None))
         .order_by(Article.id)
     ).all()
-    return [(row.story_id, row.fingerprint) for row in rows]
+    return [
+        StoryFingerprintRow(row.story_id, row.url_hash, row.fingerprint, row.fetched_at)
+        for row in rows
+    ]

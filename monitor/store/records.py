@@ -146,6 +146,16 @@ class StoredArticle:
 
 
 @dataclass(frozen=True)
+class StoryFingerprintRow:
+    """A recent article's story fingerprint, to refill the near-duplicate index at start."""
+
+    story_id: int
+    url_hash: str
+    fingerprint: bytes
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
 class AttemptView:
     """One delivery attempt of an alert and how it ended (delivered, retrying or failed)."""
 

@@ -27,6 +27,7 @@ from monitor.store.records import (
     SourceSpec,
     SourceState,
     StoredArticle,
+    StoryFingerprintRow,
 )
 
 
@@ -160,8 +161,8 @@ class Store:
         """Stored articles fetched at or after `since`, oldest first, read page by page."""
         return article_queries.articles_since(self._engine, since)
 
-    def story_fingerprints_since(self, since: datetime) -> list[tuple[int, bytes]]:
-        """(story id, fingerprint) of recent articles, for near-duplicate detection."""
+    def story_fingerprints_since(self, since: datetime) -> list[StoryFingerprintRow]:
+        """Fingerprints of recent articles, to refill the near-duplicate index at start."""
         with reading(self._engine) as connection:
             return article_queries.story_fingerprints_since(connection, since)
 

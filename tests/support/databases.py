@@ -1,10 +1,16 @@
 """Real databases for tests: a fresh SQLite file or PostgreSQL database per test.
 
-Use from any test module by importing the fixtures explicitly::
+Use from any test module by binding the fixtures at module level (an assignment,
+not a bare import, so that ruff does not read the test arguments as redefinitions)::
 
-    from support.databases import ManualClock, database_url, make_store  # noqa: F401
+    from tests.support import databases
+    from tests.support.databases import ManualClock
 
-    def test_something(database_url: str) -> None:   # runs once per backend
+    database_url = databases.database_url
+    make_store = databases.make_store
+
+    def test_something(make_store) -> None:          # runs once per backend
+        store = make_store(clock=ManualClock())      # migrated, closed at teardown
         ...
 
 `database_url` is parametrized over `sqlite` (a file in tmp_path) and `postgresql`.

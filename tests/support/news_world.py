@@ -96,7 +96,7 @@ def serve_news_world(server: HttpServer, *, prefix: str = "") -> str:
     base = server.base_url + prefix
     for story in STORIES:
         server.route(
-            f"{prefix}/news/{story.slug}",
+            f"{prefix}/news/{story.slug}?utm_source=rss",
             Reply(body=article_page(story), headers={"Content-Type": "text/html; charset=utf-8"}),
         )
     return server.route(

@@ -2,18 +2,24 @@
 
 Use the `smtp_server` fixture, or `with SmtpServer() as server:`. `server.reply_next(...)`
 queues replies for the next DATA commands (e.g. "451 4.3.0 try later", "550 5.7.1 no").
+`server.mails` holds what arrived: envelope (mail_from, rcpt_tos), raw bytes, parsed message,
+the AUTH login and whether TLS was on. `make_self_signed_certificate(dir)` gives a server
+certificate (openssl CLI) for `SmtpServer(starttls_context=...)` or `implicit_tls_context`.
 """
 
 from __future__ import annotations
 
 import email
 import socket
+import ssl
+import subprocess
 import threading
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +35,7 @@ class ReceivedMail:
     rcpt_tos: tuple[str, ...]
     content: bytes
     auth_user: str | None = None
+    tls: bool = False
 
     @property
     def message(self) -> EmailMessage:
@@ -63,31 +70,47 @@ class _Recorder:
                     rcpt_tos=tuple(envelope.rcpt_tos),
                     content=bytes(envelope.original_content or envelope.content),
                     auth_user=user,
+                    tls=server.transport.get_extra_info("ssl_object") is not None,
                 )
             )
         return "250 2.0.0 Message accepted for delivery"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
+def _free_port(host: str) -> int:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
         return int(sock.getsockname()[1])
 
 
 class SmtpServer:
-    """aiosmtpd in its own thread on 127.0.0.1; plaintext, AUTH allowed when credentials given."""
+    """aiosmtpd in its own thread; plaintext unless given TLS, AUTH when credentials are given.
 
-    host = "127.0.0.1"
+    `starttls_context` offers STARTTLS with that server context; `implicit_tls_context`
+    speaks TLS from the first byte (smtps). `host` may be any local address.
+    """
 
-    def __init__(self, *, credentials: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        credentials: tuple[str, str] | None = None,
+        starttls_context: ssl.SSLContext | None = None,
+        implicit_tls_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self.host = host
         self._recorder = _Recorder()
         self._credentials = credentials
-        self.port = _free_port()
+        self.port = _free_port(host)
         kwargs: dict[str, Any] = {}
         if credentials is not None:
-            kwargs = {"authenticator": self._authenticate, "auth_require_tls": False}
+            kwargs |= {"authenticator": self._authenticate, "auth_require_tls": False}
+        if starttls_context is not None:
+            kwargs["tls_context"] = starttls_context
+        if implicit_tls_context is not None:
+            kwargs["ssl_context"] = implicit_tls_context
         self._controller = Controller(
-            self._recorder, hostname=self.host, port=self.port, ready_timeout=10, **kwargs
+            self._recorder, hostname=host, port=self.port, ready_timeout=10, **kwargs
         )
 
     def _authenticate(
@@ -118,6 +141,41 @@ class SmtpServer:
         """Answer the next DATA commands with these replies (e.g. '451 4.3.0 later') in order."""
         with self._recorder.lock:
             self._recorder.replies.extend(replies)
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A self-signed server certificate for 127.0.0.1 and localhost."""
+
+    certfile: Path
+    keyfile: Path
+
+    def server_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.certfile, self.keyfile)
+        return context
+
+    def client_context(self) -> ssl.SSLContext:
+        """A verifying client context that trusts exactly this certificate."""
+        return ssl.create_default_context(cafile=str(self.certfile))
+
+
+def make_self_signed_certificate(directory: Path) -> Certificate:
+    """Create a one-day EC certificate with openssl (the CLI: no extra Python dependency)."""
+    certfile, keyfile = directory / "server.crt", directory / "server.key"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "ec",
+            "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+            "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-keyout", str(keyfile), "-out", str(certfile),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )  # fmt: skip
+    return Certificate(certfile, keyfile)
 
 
 @pytest.fixture

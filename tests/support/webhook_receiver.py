@@ -135,8 +135,8 @@ class WebhookReceiver:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/hook"
+        port = self._server.server_address[1]
+        return f"http://127.0.0.1:{port}/hook"
 
     def __enter__(self) -> WebhookReceiver:
         self._thread.start()
