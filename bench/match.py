@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import json
 import random
 import re
@@ -33,49 +34,54 @@ from monitor.rules import Document, PlaceTag, RegionSpec, RuleSpec, compile_rule
 from monitor.rules.query import And, Near, Node, Not, Or, Term
 
 SIZES = (100, 1_000, 10_000)
-SYLLABLES = (
-    "ka la mi no ru sa te vo zu be di fa go hi jo ku le ma ne pi ro si ta ul va "
-    "yo ze an ar el en in on or st tr br dr gr pl sk"
-).split()
-STOPWORDS = (
-    "the of and to in a is that for on was with he it as at by from his an were are which "
-    "this be has had not but or have they its their been also after who one two new more "
-    "when would there will said says into than other over some about up out"
-).split()
-COUNTRIES = ["KZ", "KG", "TJ", "TM", "UZ", "AF", "RU", "CN", "IR", "PK", "IN", "TR", "UA", "GE"]
+SYLLABLES = "ka la mi no ru sa te vo zu be di fa go hi jo ku le ma ne pi ro si ta ul va yo ze"
+SYLLABLES += " an ar el en in on or st tr br dr gr pl sk"
+STOPWORDS = "the of and to in a is that for on was with he it as at by from his an were are"
+STOPWORDS += " which this be has had not but or have they its their been also after who one"
+STOPWORDS += " two new more when would there will said says into than other over some about"
+COUNTRIES = ("KZ", "KG", "TJ", "TM", "UZ", "AF", "RU", "CN", "IR", "PK", "IN", "TR", "UA", "GE")
 
 
-def pseudo_words(rng: random.Random, count: int, low: int, high: int) -> list[str]:
+def pseudo_words(rng: random.Random, count: int, low: int, high: int, avoid: set[str]) -> list[str]:
     """Make `count` distinct pronounceable words of `low`..`high` syllables."""
+    syllables = SYLLABLES.split()
     found: dict[str, None] = {}
     while len(found) < count:
-        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(low, high)))
-        if len(word) >= 3 and word not in STOPWORDS:
+        word = "".join(rng.choice(syllables) for _ in range(rng.randint(low, high)))
+        if len(word) >= 3 and word not in avoid:
             found[word] = None
     return list(found)
 
 
-def zipf_weights(count: int, exponent: float = 1.0) -> list[float]:
-    return [1.0 / (rank + 1) ** exponent for rank in range(count)]
+@dataclass(frozen=True)
+class Pool:
+    """Words drawn with a Zipf distribution (rank r has weight 1 / r**exponent)."""
+
+    items: list[str]
+    cumulative: list[float]
+
+    @classmethod
+    def zipf(cls, items: list[str], exponent: float) -> Pool:
+        weights = (1.0 / (rank + 1) ** exponent for rank in range(len(items)))
+        return cls(items, list(itertools.accumulate(weights)))
+
+    def draw(self, rng: random.Random, k: int = 1) -> list[str]:
+        return rng.choices(self.items, cum_weights=self.cumulative, k=k)
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    background: list[str]
-    background_weights: list[float]
-    topical: list[str]
-    topical_weights: list[float]
+    background: Pool  # everyday words: most of every article
+    names: Pool  # topical names: a few per sentence
+    entities: Pool  # multi-word names: a few per article
 
 
 def make_vocabulary(rng: random.Random) -> Vocabulary:
-    background = STOPWORDS + pseudo_words(rng, 6_000, 1, 3)
-    topical = [w.capitalize() for w in pseudo_words(rng, 30_000, 2, 4) if w not in background]
-    return Vocabulary(
-        background,
-        zipf_weights(len(background)),
-        topical,
-        zipf_weights(len(topical), 0.8),
-    )
+    stopwords = STOPWORDS.split()
+    background = stopwords + pseudo_words(rng, 6_000, 1, 3, set(stopwords))
+    names = [w.capitalize() for w in pseudo_words(rng, 100_000, 2, 4, set(background))]
+    entities = [" ".join(rng.sample(names, rng.choice((2, 2, 3)))) for _ in range(5_000)]
+    return Vocabulary(Pool.zipf(background, 1.0), Pool.zipf(names, 0.8), Pool.zipf(entities, 0.7))
 
 
 def make_article(rng: random.Random, vocab: Vocabulary, size: int = 3_000) -> Document:
@@ -84,65 +90,73 @@ def make_article(rng: random.Random, vocab: Vocabulary, size: int = 3_000) -> Do
     length = 0
     while length < size:
         count = rng.randint(8, 22)
-        chosen = rng.choices(vocab.background, vocab.background_weights, k=count)
+        chosen = vocab.background.draw(rng, count)
         for slot in rng.sample(range(count), k=rng.randint(0, 3)):
-            name = rng.choices(vocab.topical, vocab.topical_weights)[0]
-            chosen[slot] = name + ("'s" if rng.random() < 0.1 else "")
+            chosen[slot] = vocab.names.draw(rng)[0] + ("'s" if rng.random() < 0.1 else "")
         if rng.random() < 0.1:
-            chosen[rng.randrange(count)] += "-" + rng.choice(vocab.background[:300])
+            chosen[rng.randrange(count)] = vocab.entities.draw(rng)[0]
+        if rng.random() < 0.1:
+            chosen[rng.randrange(count)] += "-" + vocab.background.items[rng.randrange(300)]
         sentence = " ".join(chosen)
         sentence = sentence[0].upper() + sentence[1:] + rng.choice((".", ".", ",", ";", "?"))
         sentences.append(sentence)
         length += len(sentence) + 1
-    title = " ".join(rng.choices(vocab.topical, vocab.topical_weights, k=3)).title()
-    focus = rng.random() < 0.3
-    places = (PlaceTag(rng.choice(COUNTRIES), "Somewhere", "country", 0.8, focus),)
-    return Document(title, " ".join(sentences), url=f"https://news.example/{rng.random()}",
-                    source=rng.choice(("wire", "steppe-asia", "daily")), language="en",
-                    places=places)  # fmt: skip
+    title = " ".join(vocab.names.draw(rng, 3))
+    place = PlaceTag(rng.choice(COUNTRIES), "Somewhere", "country", 0.8, rng.random() < 0.3)
+    return Document(
+        title,
+        " ".join(sentences),
+        url=f"https://news.example/{rng.randrange(10**9)}",
+        source=rng.choice(("wire", "steppe-asia", "daily")),
+        language="en",
+        places=(place,),
+    )
 
 
 def make_rules(rng: random.Random, vocab: Vocabulary, count: int) -> list[RuleSpec]:
-    """Rules of realistic shape over the topical vocabulary, with some common words mixed in."""
-    topical_weights = zipf_weights(len(vocab.topical), 0.5)
+    """Rules of realistic shape: topical names and phrases, narrowed by everyday words."""
+    names = vocab.names.items[100:]
+    common = vocab.background.items[100:3_000]
 
-    def word() -> str:
-        if rng.random() < 0.15:
-            return rng.choice(vocab.background[60:2_000])
-        return rng.choices(vocab.topical, topical_weights)[0]
+    def topical() -> str:
+        if rng.random() < 0.3:
+            return '"' + rng.choice(vocab.entities.items) + '"'
+        return rng.choice(names)
 
-    def phrase() -> str:
-        size = rng.choices((1, 2, 3), (0.6, 0.3, 0.1))[0]
-        words = [word() for _ in range(size)]
-        return words[0] if size == 1 else '"' + " ".join(words) + '"'
+    def everyday() -> str:
+        if rng.random() < 0.2:
+            return '"' + " ".join(rng.sample(common, 2)) + '"'
+        return rng.choice(common)
 
-    def any_of(low: int, high: int) -> str:
-        return "(" + " OR ".join(phrase() for _ in range(rng.randint(low, high))) + ")"
+    def any_of(term: Callable[[], str], low: int, high: int) -> str:
+        return "(" + " OR ".join(term() for _ in range(rng.randint(low, high))) + ")"
 
-    shapes: list[Callable[[], str]] = [
-        lambda: any_of(1, 4),
-        lambda: f"{any_of(1, 4)} AND {any_of(1, 3)}",
-        lambda: f"{any_of(2, 4)} AND NOT {phrase()}",
-        lambda: f"{phrase()} NEAR/{rng.randint(2, 10)} {phrase()}",
-        lambda: f"{word()[:5]}* AND {any_of(1, 3)}",
-        lambda: f"title:{phrase()} OR ({phrase()} {phrase()})",
-        lambda: f"{any_of(1, 3)} {phrase()} -{word()}",
+    shapes: list[tuple[int, Callable[[], str]]] = [
+        (30, lambda: any_of(topical, 1, 4)),
+        (25, lambda: f"{any_of(topical, 1, 4)} AND {any_of(everyday, 1, 3)}"),
+        (15, lambda: f"{any_of(topical, 2, 4)} AND NOT {everyday()}"),
+        (10, lambda: f"{topical()} NEAR/{rng.randint(2, 10)} {everyday()}"),
+        (8, lambda: f"{rng.choice(names)[:5]}* AND {any_of(everyday, 1, 3)}"),
+        (6, lambda: f"title:{topical()} OR ({topical()} {everyday()})"),
+        (6, lambda: f"{any_of(topical, 1, 3)} {everyday()} -{topical()}"),
     ]
+    weights = [weight for weight, _ in shapes]
     specs = []
     for number in range(count):
-        kind = rng.random()
+        name = f"rule-{number}"
         regions: tuple[RegionSpec, ...] = ()
         if rng.random() < 0.1:
             regions = (RegionSpec("region", frozenset(rng.sample(COUNTRIES, 3))),)
+        kind = rng.random()
         if kind < 0.02:
-            specs.append(RuleSpec(f"rule-{number}", regions=regions or (
-                RegionSpec("region", frozenset(rng.sample(COUNTRIES, 2))),)))  # fmt: skip
+            region = RegionSpec("region", frozenset(rng.sample(COUNTRIES, 2)))
+            specs.append(RuleSpec(name, regions=(region,)))
         elif kind < 0.2:
-            keywords = tuple(phrase().strip('"') for _ in range(rng.randint(1, 5)))
-            specs.append(RuleSpec(f"rule-{number}", keywords=keywords, regions=regions))
+            keywords = tuple(topical().strip('"') for _ in range(rng.randint(1, 5)))
+            specs.append(RuleSpec(name, keywords=keywords, regions=regions))
         else:
-            query = rng.choices(shapes, (30, 25, 15, 10, 8, 6, 6))[0]()
-            specs.append(RuleSpec(f"rule-{number}", query=query, regions=regions))
+            query = rng.choices(shapes, weights)[0][1]()
+            specs.append(RuleSpec(name, query=query, regions=regions))
     return specs
 
 

@@ -28,7 +28,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import combinations
 from pathlib import Path
@@ -46,7 +46,8 @@ from tests.support.story_corpus import LabelledArticle, labelled_articles
 WINDOW = timedelta(hours=72)
 SPREAD = timedelta(hours=84)
 START = datetime(2026, 11, 20, tzinfo=UTC)
-BRUTE_FORCE_ARTICLES = 1_500
+BRUTE_FORCE_ARTICLES = 600
+EXPIRE_EVERY = 500  # articles between expiry calls (the daemon expires once a poll tick)
 TITLE_BASELINE_ARTICLES = 20_000
 COPY_SHARE = 0.33
 RECENT_ORIGINALS = 2_000  # copies are of one of the last this many originals
@@ -227,8 +228,13 @@ class Assigner:
     def assign(self, title: str, text: str, url_hash: str, now: datetime) -> int:
         raise NotImplementedError
 
-    def expire(self, now: datetime) -> None:
-        """Drop what is older than the window."""
+    def expire(self, now: datetime) -> int:
+        """Drop what is older than the window; return how many articles."""
+        return 0
+
+    def live(self) -> int:
+        """Articles held for matching."""
+        return 0
 
 
 class IndexAssigner(Assigner):
@@ -237,17 +243,23 @@ class IndexAssigner(Assigner):
     def __init__(self) -> None:
         super().__init__()
         self.index = StoryIndex(window=WINDOW)
+        self.fingerprint_seconds = 0.0  # the daemon computes these in its worker processes
 
     def assign(self, title: str, text: str, url_hash: str, now: datetime) -> int:
+        started = time.perf_counter()
         fp = fingerprint(title, text)
+        self.fingerprint_seconds += time.perf_counter() - started
         story = self.index.find(fp, url_hash=url_hash, now=now)
         if story is None:
             story = self.new_story()
         self.index.add(story, fp, url_hash=url_hash, seen_at=now)
         return story
 
-    def expire(self, now: datetime) -> None:
-        self.index.expire(now)
+    def expire(self, now: datetime) -> int:
+        return self.index.expire(now)
+
+    def live(self) -> int:
+        return len(self.index)
 
 
 class TitleAssigner(Assigner):
@@ -266,8 +278,13 @@ class TitleAssigner(Assigner):
             self.seen[key] = (story, now)
         return story
 
-    def expire(self, now: datetime) -> None:
+    def expire(self, now: datetime) -> int:
+        before = len(self.seen)
         self.seen = {k: v for k, v in self.seen.items() if now - v[1] <= WINDOW}
+        return before - len(self.seen)
+
+    def live(self) -> int:
+        return len(self.seen)
 
 
 class JaccardAssigner(Assigner):
@@ -293,8 +310,13 @@ class JaccardAssigner(Assigner):
         self.window.append((shingles, story, now))
         return story
 
-    def expire(self, now: datetime) -> None:
+    def expire(self, now: datetime) -> int:
+        before = len(self.window)
         self.window = [item for item in self.window if now - item[2] <= WINDOW]
+        return before - len(self.window)
+
+    def live(self) -> int:
+        return len(self.window)
 
 
 # ---------------------------------------------------------------- measurements
@@ -303,33 +325,49 @@ class JaccardAssigner(Assigner):
 @dataclass(frozen=True)
 class Row:
     name: str
-    articles: int
-    articles_per_s: float
-    precision: float | None
-    recall: float | None
-    label_precision: float | None
-    label_recall: float | None
+    articles: int  # in the stream
+    wall_per_s: float  # articles per second of wall-clock time (assignment and expiry)
+    cpu_per_s: float  # the same per second of this process's CPU time
+    precision: float  # pairs on the generated stream
+    recall: float
+    label_precision: float = 0.0  # pairs on the labelled set
+    label_recall: float = 0.0
+    index_per_s: float = 0.0  # StoryIndex only: fingerprints are made by worker processes
+    live_peak: int = 0
+    expired: int = 0
 
 
-def run_stream(
-    make: Callable[[], Assigner], articles: int, seed: int
-) -> tuple[float, float, float]:
-    """Articles per second (assignment and expiry only) and stream pair precision/recall."""
+def run_stream(make: Callable[[], Assigner], articles: int, seed: int) -> Row:
+    """Time assignment and expiry over the stream (its generation is not timed)."""
     assigner = make()
     truth: list[int] = []
     assigned: list[int] = []
-    busy = 0.0
+    wall = cpu = 0.0
+    live_peak = expired = 0
     for number, article in enumerate(ArticleStream(articles, seed)):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         assigned.append(
             assigner.assign(article.title, article.text, article.url_hash, article.seen_at)
         )
-        if number % 500 == 499:
-            assigner.expire(article.seen_at)
-        busy += time.perf_counter() - started
+        if number % EXPIRE_EVERY == EXPIRE_EVERY - 1:
+            expired += assigner.expire(article.seen_at)
+        wall += time.perf_counter() - started
+        cpu += time.process_time() - started_cpu
         truth.append(article.story)
+        live_peak = max(live_peak, assigner.live())
     precision, recall = pair_scores(truth, assigned)
-    return articles / busy, precision, recall
+    fingerprinting = getattr(assigner, "fingerprint_seconds", 0.0)
+    return Row(
+        name=assigner.name,
+        articles=articles,
+        wall_per_s=articles / wall,
+        cpu_per_s=articles / cpu,
+        precision=precision,
+        recall=recall,
+        index_per_s=articles / (wall - fingerprinting) if fingerprinting else 0.0,
+        live_peak=live_peak,
+        expired=expired,
+    )
 
 
 def pair_scores(truth: list[int], assigned: list[int]) -> tuple[float, float]:
@@ -384,54 +422,69 @@ def main() -> None:
     args = parser.parse_args()
 
     labelled = labelled_articles()
-    rows = []
-    rate, precision, recall = run_stream(IndexAssigner, args.articles, args.seed)
+    ours = run_stream(IndexAssigner, args.articles, args.seed)
     rss = peak_rss_mb()  # before the baselines, which keep their own state
-    label_p, label_r = run_labelled(IndexAssigner, labelled)
-    rows.append(Row(IndexAssigner.name, args.articles, rate, precision, recall, label_p, label_r))
+    rows = [replace(ours, **labelled_scores(IndexAssigner, labelled))]
     for make, count in (
         (TitleAssigner, min(args.articles, TITLE_BASELINE_ARTICLES)),
         (JaccardAssigner, min(args.articles, BRUTE_FORCE_ARTICLES)),
     ):
-        rate_b, precision_b, recall_b = run_stream(make, count, args.seed)
-        label_pb, label_rb = run_labelled(make, labelled)
-        rows.append(Row(make.name, count, rate_b, precision_b, recall_b, label_pb, label_rb))
+        rows.append(replace(run_stream(make, count, args.seed), **labelled_scores(make, labelled)))
+    print_table(rows, labelled, rss)
+    title, brute = rows[1], rows[2]
+    print(
+        json.dumps(
+            {
+                "articles": ours.articles,
+                "articles_per_s": round(ours.wall_per_s, 1),
+                "articles_per_cpu_s": round(ours.cpu_per_s, 1),
+                "index_only_articles_per_s": round(ours.index_per_s, 1),
+                "rss_mb": round(rss, 1),
+                "live_peak": ours.live_peak,
+                "expired": ours.expired,
+                "pair_precision": round(rows[0].label_precision, 4),
+                "pair_recall": round(rows[0].label_recall, 4),
+                "stream_pair_precision": round(ours.precision, 4),
+                "stream_pair_recall": round(ours.recall, 4),
+                "baseline_title_articles_per_s": round(title.wall_per_s, 1),
+                "baseline_title_pair_precision": round(title.label_precision, 4),
+                "baseline_title_pair_recall": round(title.label_recall, 4),
+                "baseline_jaccard_articles_per_s": round(brute.wall_per_s, 1),
+                "baseline_jaccard_pair_precision": round(brute.label_precision, 4),
+                "baseline_jaccard_pair_recall": round(brute.label_recall, 4),
+            }
+        )
+    )
 
+
+def labelled_scores(
+    make: Callable[[], Assigner], articles: list[LabelledArticle]
+) -> dict[str, float]:
+    precision, recall = run_labelled(make, articles)
+    return {"label_precision": precision, "label_recall": recall}
+
+
+def print_table(rows: list[Row], labelled: list[LabelledArticle], rss: float) -> None:
     print(labelled_summary(labelled))
-    print(f"stream: {args.articles} articles over {SPREAD}, window {WINDOW}; peak RSS {rss:.0f} MB")
+    ours = rows[0]
+    print(
+        f"stream: {ours.articles} generated articles over {SPREAD}, window {WINDOW},"
+        f" expiry every {EXPIRE_EVERY}; peak live entries {ours.live_peak},"
+        f" expired {ours.expired}; peak RSS {rss:.0f} MB;"
+        f" StoryIndex alone (fingerprints made elsewhere) {ours.index_per_s:.0f} articles/s"
+    )
     header = (
-        f"{'assigner':<42} {'articles':>8} {'art/s':>8} {'stream P':>8} {'stream R':>8}"
-        f" {'label P':>8} {'label R':>8}"
+        f"{'assigner':<44} {'articles':>8} {'art/s':>7} {'art/cpu-s':>9}"
+        f" {'stream P':>8} {'stream R':>8} {'label P':>8} {'label R':>8}"
     )
     print(header)
     print("-" * len(header))
     for row in rows:
         print(
-            f"{row.name:<42} {row.articles:>8} {row.articles_per_s:>8.0f}"
+            f"{row.name:<44} {row.articles:>8} {row.wall_per_s:>7.0f} {row.cpu_per_s:>9.0f}"
             f" {row.precision:>8.4f} {row.recall:>8.4f}"
             f" {row.label_precision:>8.4f} {row.label_recall:>8.4f}"
         )
-    ours, title, brute = rows
-    print(
-        json.dumps(
-            {
-                "articles": args.articles,
-                "articles_per_s": round(ours.articles_per_s, 1),
-                "rss_mb": round(rss, 1),
-                "pair_precision": round(label_p, 4),
-                "pair_recall": round(label_r, 4),
-                "stream_pair_precision": round(precision, 4),
-                "stream_pair_recall": round(recall, 4),
-                "baseline_title_articles_per_s": round(title.articles_per_s, 1),
-                "baseline_title_pair_precision": round(title.label_precision or 0.0, 4),
-                "baseline_title_pair_recall": round(title.label_recall or 0.0, 4),
-                "baseline_jaccard_articles_per_s": round(brute.articles_per_s, 1),
-                "baseline_jaccard_articles": brute.articles,
-                "baseline_jaccard_pair_precision": round(brute.label_precision or 0.0, 4),
-                "baseline_jaccard_pair_recall": round(brute.label_recall or 0.0, 4),
-            }
-        )
-    )
 
 
 if __name__ == "__main__":

@@ -161,6 +161,13 @@ class Poller:
         extract_rules = extract_rules_of(source)
         if not self._full_text(source):
             return AnalysisJob(source.name, item.entry, extract_rules=extract_rules)
+        if not await self._fetcher.robots_allows(item.entry.url):
+            log.info(
+                "article_fetch_disallowed source=%s url=%s by=robots.txt using=summary",
+                source.name,
+                item.entry.url,
+            )
+            return AnalysisJob(source.name, item.entry, extract_rules=extract_rules)
         try:
             page = await self._fetcher.fetch(item.entry.url, accept=PAGE_ACCEPT)
         except FetchError as error:
@@ -283,9 +290,7 @@ class Poller:
         return records
 
     def _full_text(self, source: SourceConfig) -> bool:
-        if source.full_text is not None:
-            return source.full_text
-        return self._config.defaults.full_text
+        return source.effective_full_text(self._config.defaults)
 
     def _is_stale(self, entry: Entry) -> bool:
         return entry.published is not None and entry.published < self._clock() - STALE_ENTRY_AGE
@@ -339,7 +344,7 @@ class Poller:
         """Back off exponentially from the source's interval, capped at six hours."""
         interval = source.effective_interval(self._config.defaults)
         cap = max(MAX_BACKOFF, interval)
-        delay = exponential_backoff(errors - 1, first=interval, cap=cap, rng=self._rng)
+        delay = exponential_backoff(errors, first=interval, cap=cap, rng=self._rng)
         if error is not None and error.retry_after is not None:
             delay = max(delay, min(timedelta(seconds=error.retry_after), cap))
         return delay

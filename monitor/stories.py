@@ -44,7 +44,6 @@ import re
 import struct
 import unicodedata
 from array import array
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -180,18 +179,18 @@ class Sketch:
 
 
 def containment(
-    a: Sketch, b: Sketch, *, boilerplate: Callable[[int], bool] = lambda _: False
+    a: Sketch, b: Sketch, *, ignore: frozenset[int] = frozenset()
 ) -> tuple[float, float]:
     """Estimated (share of the shorter text found in the longer, shingles they share).
 
     Every hash of the longer text below its sketch's largest value is in its
     sketch, so the shorter text's hashes under that bound are a uniform sample
-    whose membership in the longer sketch is known exactly. Hashes for which
-    `boilerplate` holds are left out of the sample.
+    whose membership in the longer sketch is known exactly. Hashes in `ignore`
+    are left out of the sample.
     """
     short, long = (a, b) if a.size <= b.size else (b, a)
     bound = 1 << 32 if long.complete else long.hashes[-1]
-    sample = [h for h in short.hashes if h <= bound and not boilerplate(h)]
+    sample = [h for h in short.hashes if h <= bound and h not in ignore]
     if len(sample) < MIN_SAMPLE:
         return 0.0, 0.0
     present = set(long.hashes)
@@ -344,6 +343,9 @@ class StoryIndex:
 
     def _most_similar(self, sketch: Sketch, oldest: float) -> _Entry | None:
         best: tuple[float, int] | None = None
+        # Only the new text's boilerplate can inflate a match: a stored text's own
+        # boilerplate that the new text lacks only counts against it.
+        boilerplate = frozenset(h for h in sketch.hashes if self._is_boilerplate(h))
         for number in self._candidates(sketch):
             entry = self._entries[number]
             if entry.seen_at < oldest:
@@ -351,7 +353,7 @@ class StoryIndex:
             other = Sketch.parse(entry.signature)
             if other is None:
                 continue
-            share, shared = containment(sketch, other, boilerplate=self._is_boilerplate)
+            share, shared = containment(sketch, other, ignore=boilerplate)
             if share < self._threshold or shared < MIN_SHARED_SHINGLES:
                 continue
             rank = (share, -number)

@@ -84,8 +84,8 @@ def hook_secret_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOOK_SECRET", SECRET)
 
 
-def run_once(config: Path) -> int:
-    return main(["run", "--once", "--config", str(config), "--workers", "0"])
+def run_once(config: Path, *, workers: int = 0) -> int:
+    return main(["run", "--once", "--config", str(config), "--workers", str(workers)])
 
 
 @pytest.mark.usefixtures("hook_secret_env")
@@ -95,7 +95,8 @@ def test_a_matching_article_reaches_the_desk_once_by_webhook_and_email(
     feed = serve_news_world(http_server)
     config = write_config(tmp_path, sources={"steppe": feed}, hook=receiver, smtp=smtp_server)
 
-    assert run_once(config) == 0
+    # One analysis worker process, as the daemon runs by default.
+    assert run_once(config, workers=1) == 0
 
     [delivery] = receiver.deliveries
     assert delivery.verified is True

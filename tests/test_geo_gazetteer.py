@@ -26,7 +26,10 @@ def test_data_file_ships_inside_the_package_and_is_small() -> None:
 
 def test_loads_in_a_fresh_process_within_budget() -> None:
     out = subprocess.run(
-        [sys.executable, "-c", LOAD_SCRIPT], capture_output=True, text=True, check=True,
+        [sys.executable, "-c", LOAD_SCRIPT],
+        capture_output=True,
+        text=True,
+        check=True,
         timeout=60,
     ).stdout.split()
     cpu_seconds, max_rss_kb = float(out[0]), int(out[1])

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.geo import Gazetteer, GeoTags, tag_places
+from monitor.geo import Gazetteer, GeoTags, resolve_region, tag_places
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +36,10 @@ def countries(gazetteer: Gazetteer, text: str, title: str = "") -> set[str]:
         ("Talks between the US, the UK and the UAE.", {"US", "GB", "AE"}),
         ("Власти Соединённых Штатов заявили", {"US"}),
         ("Гуманитарная помощь Афганистану", {"AF"}),
+        ("Новости из Хатлонской области", {"TJ"}),
+        ("杜尚别是塔吉克斯坦的首都", {"TJ"}),
+        ("رئيس طاجيكستان في دوشنبه", {"TJ"}),
+        ("Protests in Kyiv, Kiev and Bogota", {"UA", "CO"}),
     ],
     ids=[
         "capital",
@@ -51,6 +55,10 @@ def countries(gazetteer: Gazetteer, text: str, title: str = "") -> set[str]:
         "acronyms",
         "russian-multiword-genitive",
         "russian-dative",
+        "russian-subdivision-adjective",
+        "chinese-no-spaces",
+        "arabic",
+        "exonyms-and-accents",
     ],
 )
 def test_names_the_countries_an_article_is_about(
@@ -69,8 +77,14 @@ def test_names_the_countries_an_article_is_about(
         "let us know what you think",
         "Paris Hilton arrived at the party.",
     ],
-    ids=["chad-person", "jordan-alone", "lowercase-words", "sentence-initial", "lowercase-us",
-         "person-name"],
+    ids=[
+        "chad-person",
+        "jordan-alone",
+        "lowercase-words",
+        "sentence-initial",
+        "lowercase-us",
+        "person-name",
+    ],
 )
 def test_people_and_words_are_not_places(gazetteer: Gazetteer, text: str) -> None:
     assert countries(gazetteer, text) == set()
@@ -149,6 +163,10 @@ def test_subdivisions_are_tagged_with_their_country(gazetteer: Gazetteer) -> Non
     assert {(t.code, t.country) for t in tags.subdivisions} == {("TJ-KT", "TJ"), ("TJ-SU", "TJ")}
 
 
+def test_oceans_are_not_the_countries_they_are_named_after(gazetteer: Gazetteer) -> None:
+    assert countries(gazetteer, "The Indian Ocean tsunami reached the coast.") == set()
+
+
 def test_regions_are_mentions_without_a_country(gazetteer: Gazetteer) -> None:
     tags = tag_places(gazetteer, "", "Water disputes flare across Central Asia.")
     assert tags.countries == ()
@@ -178,3 +196,17 @@ def test_any_text_gives_consistent_offsets(gazetteer: Gazetteer, title: str, tex
         assert source[mention.start : mention.end] == mention.surface
     assert {t.code for t in tags.countries} <= {m.country for m in tags.mentions}
     assert all(0 < t.score <= 1 for t in tags.countries)
+
+
+def test_a_rule_region_holds_for_focus_places_inside_it(gazetteer: Gazetteer) -> None:
+    text = (
+        "Officials in Dushanbe said the Tajik army had reinforced the border.\n\n"
+        "Troops from Khatlon were moved south on Monday and more are expected.\n\n"
+        "A similar deployment took place in Peru in 2019."
+    )
+    tags = tag_places(gazetteer, "Tajik troops reinforce the border", text)
+    central_asia = resolve_region("Central Asia")
+    assert "Dushanbe -> Tajikistan (capital)" in tags.evidence_in(central_asia)
+    assert tags.evidence_in(resolve_region("Khatlon"))
+    assert tags.evidence_in(resolve_region("South America")) == ()
+    assert tags.evidence_in(resolve_region("South America"), min_score=0.01)

@@ -154,6 +154,15 @@ def test_find_feed_links_on_a_page_without_feeds_is_empty() -> None:
     assert find_feed_links(b"", PAGE_URL) == []
 
 
+@pytest.mark.parametrize(
+    "body",
+    [b"https://example.com/x", b"index.html", b"<", b"   ", b'<?xml version="1.0"?><rss></rss>'],
+    ids=["url", "file", "lt", "blank", "xml"],
+)
+def test_bodies_that_look_like_locators_are_just_empty_listings(body: bytes) -> None:
+    assert parse_listing(body, PAGE_URL, {}, links_selector=None) == []
+
+
 @settings(max_examples=50, deadline=None)
 @given(st.binary(max_size=1500))
 def test_listing_and_detection_never_raise_on_garbage(body: bytes) -> None:

@@ -59,6 +59,9 @@ NAME_LOCALES = (
 CITY_MIN_POPULATION = 15_000
 CITY_OTHER_SCRIPT_MIN_POPULATION = 100_000
 CITY_LATIN_ALIAS_MIN_POPULATION = 1_000_000
+# Short names of small towns ("Cheng", "Wu", "Ada") are surnames and words
+# far more often than the town.
+SHORT_NAME_MIN_POPULATION = 50_000
 
 CYRILLIC = re.compile(r"[а-яёА-ЯЁіїєўҳқғӯҷ]")
 LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
@@ -92,6 +95,33 @@ def adjective_forms(word: str) -> list[str]:
     return [word]
 
 
+# A shorter stem would start too many other words ("Мал" of "Мали" starts
+# "Малинин"); such names get their case forms spelled out instead.
+MIN_STEM = 4
+SHORT_NAME_ENDINGS = {
+    "а": ("ы", "е", "у", "ой", "ою"),
+    "я": ("и", "е", "ю", "ей"),
+    "ь": ("и", "ью", "я", "ю", "е", "ем"),
+    "й": ("я", "ю", "е", "ем"),
+}
+CONSONANT_ENDINGS = ("а", "у", "е", "ом")
+
+
+def russian_short_forms(name: str) -> list[str]:
+    """Spelled-out case forms of a one-word name too short for a stem ("Куба" -> "Кубе")."""
+    if " " in name or len(name) > 5 or len(name) < 3:
+        return []
+    last = name[-1]
+    if last in SHORT_NAME_ENDINGS:
+        endings = SHORT_NAME_ENDINGS[last]
+        if last == "а" and name[-2] in "гкхжшчщ":
+            endings = ("и", "е", "у", "ой", "ою")
+        return [name[:-1] + e for e in endings]
+    if last.isalpha() and last not in "оеиыуюэё":
+        return [name + e for e in CONSONANT_ENDINGS]
+    return []
+
+
 def russian_stems(name: str) -> list[str]:
     """The stems a Russian name's case forms share, one per form of its adjectives.
 
@@ -107,6 +137,8 @@ def russian_stems(name: str) -> list[str]:
         last = last[:-1]
         if last[-1] in "иы" and len(last) > 5:
             last = last[:-1]
+    if len(last) < MIN_STEM:
+        return []
     if len(words) > 3:
         return [" ".join([*words[:-1], last])]
     heads = [adjective_forms(w) for w in words[:-1]]
@@ -144,6 +176,8 @@ class Builder:
         flags |= script_flags(surface)
         if CYRILLIC.search(surface) and not flags & (EXACT | STEM):
             self.names.setdefault((surface, place), flags)
+            for form in russian_short_forms(surface):
+                self.names.setdefault((form, place), flags)
             for stem in russian_stems(surface):
                 self.names[(stem, place)] = self.names.get((stem, place), flags) | STEM
             return
@@ -247,7 +281,10 @@ def add_demonyms(b: Builder, countries: dict[str, dict]) -> None:
             b.name(stem, pid, ANYCASE | STEM)
 
 
-LATIN_ALIAS_BLOCKLIST = frozenset({"Adena", "Toyota", "Republic", "Salvador", "Santa", "Victoria"})
+# Aliases of big cities that are words, names or agencies in English text.
+LATIN_ALIAS_BLOCKLIST = frozenset(
+    {"Adena", "Toyota", "Republic", "Salvador", "Santa", "Victoria", "Riad", "Sana", "Roma"}
+)
 
 
 def strip_accents(name: str) -> str:
@@ -284,16 +321,20 @@ def city_names(city: dict, min_pop_other: int, min_pop_latin: int) -> set[str]:
 
 def add_cities(b: Builder, geo_countries: dict[str, dict]) -> None:
     cities = json.loads((GEONAMES_DIR / "cities15000.json").read_text(encoding="utf-8"))
-    capitals = {(v["capital"], k) for k, v in geo_countries.items() if v.get("capital")}
+    capitals = {
+        (strip_accents(v["capital"]), k) for k, v in geo_countries.items() if v.get("capital")
+    }
     for city in sorted(cities.values(), key=lambda c: c["geonameid"]):
         code, pop = city["countrycode"], int(city["population"])
         if pop < CITY_MIN_POPULATION:
             continue
-        is_capital = (city["name"], code) in capitals
+        is_capital = (strip_accents(city["name"]), code) in capitals
         if is_capital:
-            capitals.discard((city["name"], code))
+            capitals.discard((strip_accents(city["name"]), code))
         sub = f"US-{city['admin1code']}" if code == "US" else None
         kind = "capital" if is_capital else "city"
+        if not is_capital and pop < SHORT_NAME_MIN_POPULATION and len(city["name"]) <= 4:
+            continue
         pid = b.place(kind, code, sub, city["name"], pop)
         for n in city_names(
             city, CITY_OTHER_SCRIPT_MIN_POPULATION, CITY_LATIN_ALIAS_MIN_POPULATION
@@ -328,7 +369,8 @@ SUBDIVISION_NAME_BLOCKLIST = re.compile(
     r"^(?:(?:north|south|east|west|central|northern|southern|eastern|western|upper|lower|"
     r"north[- ]?east|north[- ]?west|south[- ]?east|south[- ]?west|capital|centre|center|"
     r"coast|island|islands|lakes|plateau|river|highlands|littoral|interior|border|"
-    r"federal|national|mountain|valley)(?:\s+(?:region|province|district|department))?)$",
+    r"federal|national|mountain|valley|west coast|far north|northland)"
+    r"(?:\s+(?:region|province|district|department))?)$",
     re.IGNORECASE,
 )
 

@@ -289,7 +289,9 @@ M49_UNIONS = {
 }
 
 # Groupings journalists use; members are countries, ISO 3166-2 codes or
-# M49 codes. "Aliases" follow the name after "|".
+# M49 codes. "Aliases" follow the name after "|". Seas and oceans have no
+# members: they are known so that "Indian Ocean" is not read as India, and
+# they are not valid rule regions.
 GROUPINGS = """
 Middle East | Near East | Ближний Восток | Middle Eastern = BH CY EG IR IQ IL JO KW LB OM PS QA SA SY TR AE YE
 Middle East and North Africa | MENA = BH CY EG IR IQ IL JO KW LB OM PS QA SA SY TR AE YE DZ LY MA TN
@@ -331,4 +333,16 @@ New England = US-ME US-NH US-VT US-MA US-RI US-CT
 Midwest | Midwestern United States = US-IL US-IN US-IA US-KS US-MI US-MN US-MO US-NE US-ND US-OH US-SD US-WI
 Pacific Northwest = US-WA US-OR US-ID
 Deep South = US-AL US-GA US-LA US-MS US-SC
+Indian Ocean | Индийский океан =
+Pacific Ocean | Тихий океан =
+Atlantic Ocean | Атлантический океан =
+Arctic Ocean | Северный Ледовитый океан =
+Mediterranean Sea | Средиземное море =
+Red Sea | Красное море =
+Black Sea | Чёрное море =
+Caspian Sea | Каспийское море =
+Baltic Sea | Балтийское море =
+North Sea | Северное море =
+South China Sea | Южно-Китайское море =
+Gulf of Mexico | Мексиканский залив =
 """

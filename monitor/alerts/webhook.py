@@ -24,7 +24,11 @@ TOTAL_TIMEOUT = 30.0
 
 
 def redact_url(url: str) -> str:
-    """Return scheme://host[:port]/path: webhook URLs often carry tokens in userinfo or query."""
+    """Return scheme://host[:port] only: webhook URLs carry tokens in userinfo, query or path.
+
+    Slack (/services/T…/B…/token) and Discord (/api/webhooks/id/token) put the secret
+    in the path itself, so no part of it is safe to log.
+    """
     parts = urlsplit(url)
     host = parts.hostname or ""
     if ":" in host:
@@ -33,7 +37,7 @@ def redact_url(url: str) -> str:
         port = f":{parts.port}" if parts.port else ""
     except ValueError:
         port = ""
-    return f"{parts.scheme}://{host}{port}{parts.path}"
+    return f"{parts.scheme}://{host}{port}"
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:

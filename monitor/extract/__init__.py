@@ -113,8 +113,8 @@ def main_text(root: HtmlElement, meta: Metadata, rules: ExtractRules | None) -> 
         chosen = apply_rules(root, rules)
         if chosen is not None:
             return render_selected(chosen)
-    text = extract_main_text(root)
     body = (meta.article_body or "").strip()
+    text = extract_main_text(root, full_text_hint=body)
     if body and len(body) > 1.5 * len(text) + 200:
         # The DOM scorer found much less than the publisher's own full text says exists.
         return body

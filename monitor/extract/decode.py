@@ -1,10 +1,13 @@
 """Turn page bytes into text, trusting declared charsets only when the bytes agree.
 
 Order of evidence (WHATWG "encoding sniffing", simplified): a byte-order mark
-is definitive; otherwise the HTTP ``Content-Type`` charset and the document's
-``<meta charset>`` are candidates, accepted when the bytes decode cleanly under
-them. When they are absent, disagree, or fail to decode (a windows-1251 page
-that claims UTF-8 is the classic case), charset-normalizer decides.
+is definitive; non-ASCII bytes that form valid UTF-8 are UTF-8 (no legacy
+charset produces that by chance, and mislabelled UTF-8 pages are common);
+otherwise the HTTP ``Content-Type`` charset and the document's ``<meta
+charset>`` are candidates, accepted when they agree and the bytes decode
+cleanly under them. When they are absent, disagree, or fail to decode (a
+windows-1251 page that claims UTF-8 is the classic case), charset-normalizer
+decides.
 """
 
 from __future__ import annotations
@@ -58,10 +61,18 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> Decode
         for enc in (_normalise(_header_charset(headers)), _normalise(_meta_charset(body)))
         if enc
     ]
+    if not body.isascii() and _decodes_cleanly(body, "utf-8"):
+        # Non-ASCII text that is valid UTF-8 is UTF-8 whatever the label says: text in a
+        # single-byte charset almost never forms valid multi-byte sequences by chance.
+        return Decoded(body.decode("utf-8"), "utf-8")
     if declared and len(set(declared)) == 1 and _decodes_cleanly(body, declared[0]):
         return Decoded(body.decode(declared[0]), declared[0])
-    if not declared and _decodes_cleanly(body, "utf-8"):
-        return Decoded(body.decode("utf-8"), "utf-8")
+    if not declared and body.isascii():
+        return Decoded(body.decode("ascii"), "utf-8")
+    return _detected(body, declared)
+
+
+def _detected(body: bytes, declared: list[str]) -> Decoded:
     encoding = _detected_charset(body, declared)
     return Decoded(body.decode(encoding, errors="replace"), encoding)
 

@@ -274,9 +274,15 @@ def _itemprop_date(root: HtmlElement, prop: str) -> str | None:
 
 
 def _time_element_date(root: HtmlElement) -> str | None:
-    for el in root.xpath("//time[@datetime]")[:5]:
-        if el.get("datetime"):
-            return el.get("datetime")
+    """Return the first <time datetime> of the article itself, else of the page.
+
+    A page's first <time> is often in a "latest news" rail, so one inside
+    <article> or <main> is preferred.
+    """
+    for path in ("//article//time[@datetime]", "//main//time[@datetime]", "//time[@datetime]"):
+        for el in root.xpath(path)[:5]:
+            if el.get("datetime"):
+                return el.get("datetime")
     return None
 
 

@@ -63,13 +63,37 @@ STOP_LIST: dict[str, str] = {
     "nelson": "a given name and surname",
     "rivera": "a surname",
     "toyota": "the carmaker",
+    "central": "an English adjective (and several towns)",
+    "republic": "an English noun (and a US town)",
+    "summit": "an English noun",
+    "bend": "an English noun",
+    "liberal": "an English adjective",
+    "rivers": "an English noun (and a Nigerian state)",
+    "harrison": "a given name and surname",
+    "weston": "a surname",
+    "elizabeth": "a given name",
+    "mason": "a given name and surname",
+    "douglas": "a given name and surname",
+    "parker": "a surname",
+    "rogers": "a surname",
+    "cheng": "a Chinese surname",
+    "chu": "a Chinese and Vietnamese surname",
+    "bush": "a surname and a common noun",
+    "duma": "the Russian parliament",
+    "george": "a given name",
+    "paterson": "a surname",
+    "marshall": "a surname and a rank",
+    "bradley": "a given name and surname",
+    "march": "a month and a verb",
+    "may": "a month and a verb",
+    "august": "a month and an adjective",
 }
 
 # Kinds whose unambiguous names are evidence on their own.
 STRONG_KINDS = frozenset({"country", "demonym", "capital", "subdivision"})
 # A city at least this big is strong evidence by itself; smaller ones only
 # confirm a country the article already names (there are a dozen Londons).
-BIG_CITY = 200_000
+BIG_CITY = 100_000
 # Subdivisions carry their country's population: below this, the country is
 # a small state whose parishes share names with towns everywhere (Hanover,
 # Westmoreland), so they only confirm a country already in evidence.
@@ -77,7 +101,7 @@ SMALL_COUNTRY = 1_000_000
 # Prior weight of a candidate: a country or demonym beats any city, a capital
 # or state beats most; among cities, population decides.
 KIND_PRIOR = {"country": 1e9, "demonym": 1e9, "subdivision": 5e6, "region": 1e9}
-CONTEXT_BONUS = 3.0  # log10 units: the candidate's country is already in evidence
+CONTEXT_BONUS = 2.0  # log10 units: the candidate's country is already in evidence
 SUBDIVISION_BONUS = 3.0  # the candidate's subdivision is mentioned too ("Paris, Texas")
 # A candidate that is this many log10 units above all others wins without context.
 DOMINANCE = 1.0
@@ -168,14 +192,24 @@ def admit_corroborated_weak_names(
     suspicious: Sequence[bool],
     evidence: set[str],
 ) -> None:
-    surfaces_by_country: dict[str, set[str]] = {}
+    """Admit a country that two different unresolved names point to.
+
+    At least one of the two must mean only places in that country: "Bicester"
+    (England only) makes "Oxford" the English one, while "Paris" and
+    "Dublin" alone, each with towns in many countries, prove nothing.
+    """
+    names: dict[str, set[str]] = {}
+    sole: dict[str, set[str]] = {}
     for i, places in enumerate(options):
-        countries = {p.country for p in places}
-        if chosen[i] is None and not suspicious[i] and len(countries) == 1:
-            surfaces_by_country.setdefault(next(iter(countries)), set()).add(
-                matches[i].surface.casefold()
-            )
-    agreed = {c for c, surfaces in surfaces_by_country.items() if len(surfaces) >= 2}
+        if chosen[i] is not None or suspicious[i]:
+            continue
+        countries = {p.country for p in places if p.kind != "region"}
+        surface = matches[i].surface.casefold()
+        for country in countries:
+            names.setdefault(country, set()).add(surface)
+        if len(countries) == 1:
+            sole.setdefault(next(iter(countries)), set()).add(surface)
+    agreed = {c for c, surfaces in names.items() if len(surfaces) >= 2 and c in sole}
     if not agreed:
         return
     evidence |= agreed

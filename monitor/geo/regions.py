@@ -66,6 +66,8 @@ class RegionIndex:
             index.setdefault(normalise_name(name), region)
 
         for name, data in gazetteer.regions.items():
+            if not data["members"]:
+                continue  # a sea or ocean: known to the tagger, no use in a rule
             region = region_from_members(name, data["members"])
             for alias in [name, *data["aliases"]]:
                 add(alias, region)

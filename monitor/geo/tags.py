@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from monitor.geo.regions import ResolvedRegion
 
 
 @dataclass(frozen=True)
@@ -74,3 +77,26 @@ class GeoTags:
     @property
     def focus_subdivisions(self) -> frozenset[str]:
         return frozenset(tag.code for tag in self.subdivisions if tag.focus)
+
+    def evidence_in(
+        self, region: ResolvedRegion, min_score: float | None = None
+    ) -> tuple[str, ...]:
+        """Why the article is about a place in `region`: evidence lines, empty if it is not.
+
+        A place counts when it is a focus of the article, or, with `min_score`
+        (a rule's own threshold), when its score reaches that instead. A
+        subdivision counts for its own code and for its country.
+        """
+
+        def counts(tag: CountryTag | SubdivisionTag) -> bool:
+            return tag.focus if min_score is None else tag.score >= min_score
+
+        lines: list[str] = []
+        for tag in self.countries:
+            if tag.code in region.countries and counts(tag):
+                lines.extend(line for line in tag.evidence if line not in lines)
+        for sub in self.subdivisions:
+            inside = sub.code in region.subdivisions or sub.country in region.countries
+            if inside and counts(sub):
+                lines.extend(line for line in sub.evidence if line not in lines)
+        return tuple(lines)

@@ -40,9 +40,13 @@ _COMMON = frozenset({
 
 @dataclass(frozen=True)
 class CompiledRule:
+    """A rule ready to evaluate: its merged tree, its closure, and its terms' automaton refs."""
+
     spec: RuleSpec
     tree: Node | None
     check: Check | None
+    refs: dict[Term, TermRef]
+    filtered: bool  # has a sources or languages filter
 
 
 @dataclass(frozen=True)
@@ -90,9 +94,7 @@ class Compilation:
         if isinstance(node, Near):
             return self.near_check(node)
         checks = tuple(self.check(child) for child in node.children)
-        if isinstance(node, And):
-            return lambda scan: all(check(scan) for check in checks)
-        return lambda scan: any(check(scan) for check in checks)
+        return _all_of(checks) if isinstance(node, And) else _any_of(checks)
 
     def plain_ids(self, node: Node) -> frozenset[int] | None:
         """Return the ids of a term or a flat AND/OR of terms without scope or exact case."""
@@ -147,6 +149,34 @@ class Compilation:
         return min(options, key=lambda ids: sum(_likelihood(self.key_of[i]) for i in ids))
 
 
+def _all_of(checks: tuple[Check, ...]) -> Check:
+    if len(checks) == 2:
+        first, second = checks
+        return lambda scan: first(scan) and second(scan)
+
+    def check(scan: Scan) -> bool:
+        for part in checks:  # noqa: SIM110 - a loop, not a generator, on the hot path
+            if not part(scan):
+                return False
+        return True
+
+    return check
+
+
+def _any_of(checks: tuple[Check, ...]) -> Check:
+    if len(checks) == 2:
+        first, second = checks
+        return lambda scan: first(scan) or second(scan)
+
+    def check(scan: Scan) -> bool:
+        for part in checks:  # noqa: SIM110 - a loop, not a generator, on the hot path
+            if part(scan):
+                return True
+        return False
+
+    return check
+
+
 def _close(left: Occurrence, right: Occurrence, distance: int) -> bool:
     return left.field == right.field and left != right and words_between(left, right) <= distance
 
@@ -177,13 +207,25 @@ def compile_rule(spec: RuleSpec, compilation: Compilation) -> CompiledRule:
     if tree is None and not spec.regions:
         raise QuerySyntaxError("the rule has no query, keywords or regions to match", 0, spec.name)
     check = compilation.check(tree) if tree is not None else None
-    return CompiledRule(spec, tree, check)
+    refs = {term: compilation.ref(term) for term in _terms(tree)} if tree is not None else {}
+    filtered = spec.sources is not None or spec.languages is not None
+    return CompiledRule(spec, tree, check, refs, filtered)
+
+
+def _terms(node: Node) -> list[Term]:
+    if isinstance(node, Term):
+        return [node]
+    if isinstance(node, Not):
+        return _terms(node.child)
+    if isinstance(node, Near):
+        return _terms(node.left) + _terms(node.right)
+    return [term for child in node.children for term in _terms(child)]
 
 
 def rule_holds(rule: CompiledRule, scan: Scan, doc: Document) -> bool:
     """Check a candidate rule, cheapest parts first."""
     spec = rule.spec
-    if not filters_hold(spec, doc):
+    if rule.filtered and not filters_hold(spec, doc):
         return False
     if rule.check is not None and not rule.check(scan):
         return False

@@ -49,7 +49,7 @@ def term_label(term: Term) -> str:
 
 
 def build_match(
-    spec: RuleSpec, tree: Node | None, occurrences: Occurrences, doc: Document
+    spec: RuleSpec, tree: Node | None, occurrences: Occurrences, doc: Document, spans: Spans
 ) -> RuleMatch:
     """Describe why a rule that holds for `doc` holds: terms, hits, snippets, regions."""
     pairs = evidence(tree, occurrences) if tree is not None else []
@@ -73,16 +73,29 @@ def build_match(
         rule=spec.name,
         terms=tuple(terms),
         regions=region_names,
-        snippets=make_snippets(doc, located),
+        snippets=make_snippets(doc, located, spans),
         hits=tuple(hits),
         places=tuple(dict.fromkeys(place_line(region, place) for region, place in regions)),
     )
 
 
-def make_snippets(doc: Document, occurrences: list[Occurrence]) -> tuple[str, ...]:
+class Spans:
+    """The character span of every word of the title and text, cut once per document on demand."""
+
+    def __init__(self, doc: Document) -> None:
+        self.texts = {"title": doc.title, "text": doc.text}
+        self.cut: dict[str, list[tuple[int, int]]] = {}
+
+    def __getitem__(self, field: str) -> list[tuple[int, int]]:
+        found = self.cut.get(field)
+        if found is None:
+            found = self.cut[field] = list(word_spans(self.texts[field]))
+        return found
+
+
+def make_snippets(doc: Document, occurrences: list[Occurrence], spans: Spans) -> tuple[str, ...]:
     """Cut up to three ~25-word passages around the occurrences (text before title)."""
-    texts = {"title": doc.title, "text": doc.text}
-    spans = {name: list(word_spans(value)) for name, value in texts.items()}
+    texts = spans.texts
     ordered = sorted(
         (occ for occ in set(occurrences) if occ.field in texts),
         key=lambda occ: (occ.field != "text", occ.start),
@@ -154,7 +167,7 @@ def explain_rule(spec: RuleSpec, tree: Node | None, doc: Document) -> Explanatio
     if spec.languages is not None:
         parts.append(_filter_part("languages", "language", doc.language, spec.languages))
     matched = all(part.holds for part in parts) and filters_hold(spec, doc)
-    match = build_match(spec, tree, occurrences, doc) if matched else None
+    match = build_match(spec, tree, occurrences, doc, Spans(doc)) if matched else None
     return Explanation(spec.name, matched, tuple(parts), match)
 
 

@@ -14,10 +14,10 @@ from monitor.rules.compiler import (
     index_rules,
     rule_holds,
 )
-from monitor.rules.explain import Explanation, build_match, explain_rule
+from monitor.rules.explain import Explanation, Spans, build_match, explain_rule
 from monitor.rules.model import Document, Occurrence, RuleMatch, RuleSpec
 from monitor.rules.query import QuerySyntaxError, Term
-from monitor.rules.scan import Scan, TermKey
+from monitor.rules.scan import Scan
 
 
 def compile_rules(specs: Sequence[RuleSpec]) -> Matcher:
@@ -40,7 +40,6 @@ class Matcher:
         self._rules = tuple(rules)
         self._by_name = {rule.spec.name: rule for rule in rules}
         self._by_term, self._by_place = index_rules(rules, compilation)
-        self._keys = dict(compilation.keys)
         self._patterns = list(compilation.key_of)
         self._with_meta = compilation.uses_meta
         self._automaton = build_automaton(compilation.keys)
@@ -56,10 +55,13 @@ class Matcher:
         """Return a match, with its explanation, for every rule that holds for `doc`."""
         scan = Scan(self._automaton, doc, self._patterns, self._with_meta)
         matches = []
+        spans: Spans | None = None
         for number in candidate_rules(scan, doc, self._by_term, self._by_place):
             rule = self._rules[number]
             if rule_holds(rule, scan, doc):
-                matches.append(build_match(rule.spec, rule.tree, self._finder(scan), doc))
+                spans = spans or Spans(doc)
+                finder = _ScanOccurrences(scan, rule.refs)
+                matches.append(build_match(rule.spec, rule.tree, finder, doc, spans))
         return matches
 
     def explain(self, doc: Document, rule: str) -> Explanation:
@@ -69,18 +71,13 @@ class Matcher:
             raise KeyError(f"no rule named {rule!r}")
         return explain_rule(compiled.spec, compiled.tree, doc)
 
-    def _finder(self, scan: Scan) -> _ScanOccurrences:
-        return _ScanOccurrences(scan, self._keys)
-
 
 class _ScanOccurrences:
     """Look up a query term's occurrences in a scan (the `Occurrences` callable of evaluate)."""
 
-    def __init__(self, scan: Scan, keys: dict[TermKey, int]) -> None:
+    def __init__(self, scan: Scan, refs: dict[Term, TermRef]) -> None:
         self.scan = scan
-        self.keys = keys
+        self.refs = refs
 
     def __call__(self, term: Term) -> list[Occurrence]:
-        term_id = self.keys[TermKey(term.words, term.prefix)]
-        exact = term.original if term.exact else None
-        return self.scan.occurrences(TermRef(term_id, term.scope, exact, term.prefix))
+        return self.scan.occurrences(self.refs[term])

@@ -15,22 +15,20 @@ what makes matching case- and accent-insensitive in every script.
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from collections.abc import Iterator
 
 
-def _mark_ranges() -> str:
-    """Build a character-class body of every combining mark (categories Mn, Mc, Me).
+def _mark_ranges(low: int, high: int) -> str:
+    """Build a character-class body of every combining mark (Mn, Mc, Me) in [low, high).
 
     Python's `\\w` excludes marks, which would split Devanagari or Arabic words
-    at their vowel signs; the planes scanned here hold every assigned mark.
+    at their vowel signs.
     """
     parts: list[str] = []
     start: int | None = None
-    codepoints = [*range(0x20000), *range(0xE0000, 0xE1000), sys.maxunicode + 1]
-    for cp in codepoints:
-        is_mark = cp <= sys.maxunicode and unicodedata.category(chr(cp)).startswith("M")
+    for cp in range(low, high + 1):
+        is_mark = cp < high and unicodedata.category(chr(cp)).startswith("M")
         if is_mark and start is None:
             start = cp
         elif not is_mark and start is not None:
@@ -39,26 +37,43 @@ def _mark_ranges() -> str:
     return "".join(parts)
 
 
-_MARKS = _mark_ranges()
-_CJK = (
-    "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Marks outside the Basic Multilingual Plane (historic scripts, variation selectors)
+# make every character test slow, so they are only in the pattern for texts that
+# contain such characters at all.
+_BMP_MARKS = _mark_ranges(0, 0x10000)
+_ALL_MARKS = _BMP_MARKS + _mark_ranges(0x10000, 0x20000) + _mark_ranges(0xE0000, 0xE1000)
+_BMP_CJK = (
+    "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 )
+_ALL_CJK = _BMP_CJK + "\U00020000-\U0003134f"
 _APOSTROPHES = "'\u2019\u02bc"
-_POSSESSIVE = f"(?:[{_APOSTROPHES}][sS](?![\\w{_MARKS}]))?"
 
-# One capture group: findall returns the word without its possessive "'s".
-_WORD_RE = re.compile(f"([\\w{_MARKS}]+){_POSSESSIVE}")
-_WORD_CJK_RE = re.compile(f"([{_CJK}]|(?:(?![{_CJK}])[\\w{_MARKS}])+){_POSSESSIVE}")
-_HAS_CJK_RE = re.compile(f"[{_CJK}]")
-_MARK_RE = re.compile(f"[{_MARKS}]+")
+
+def _word_regex(marks: str, cjk: str | None) -> re.Pattern[str]:
+    """One capture group, so findall returns each word without its possessive "'s"."""
+    possessive = f"(?:[{_APOSTROPHES}][sS](?![\\w{marks}]))?"
+    if cjk is None:
+        return re.compile(f"([\\w{marks}]+){possessive}")
+    return re.compile(f"([{cjk}]|(?:(?![{cjk}])[\\w{marks}])+){possessive}")
+
+
+_PATTERNS = {
+    (False, False): _word_regex(_BMP_MARKS, None),
+    (False, True): _word_regex(_BMP_MARKS, _BMP_CJK),
+    (True, False): _word_regex(_ALL_MARKS, None),
+    (True, True): _word_regex(_ALL_MARKS, _ALL_CJK),
+}
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_HAS_CJK = {False: re.compile(f"[{_BMP_CJK}]"), True: re.compile(f"[{_ALL_CJK}]")}
+_MARK_RES = {False: re.compile(f"[{_BMP_MARKS}]+"), True: re.compile(f"[{_ALL_MARKS}]+")}
 
 
 def _word_pattern(text: str) -> re.Pattern[str]:
-    """Pick the fast pattern unless the text holds CJK characters that need splitting."""
-    if text.isascii() or not _HAS_CJK_RE.search(text):
-        return _WORD_RE
-    return _WORD_CJK_RE
+    """Pick the fastest pattern that still handles every character of the text."""
+    if text.isascii():
+        return _PATTERNS[False, False]
+    astral = _ASTRAL.search(text) is not None
+    return _PATTERNS[astral, _HAS_CJK[astral].search(text) is not None]
 
 
 def words(text: str) -> list[str]:
@@ -77,7 +92,8 @@ def normalize(text: str) -> str:
     folded = text.casefold()
     if folded.isascii():
         return folded
-    return _MARK_RE.sub("", unicodedata.normalize("NFKD", folded))
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return _MARK_RES[_ASTRAL.search(decomposed) is not None].sub("", decomposed)
 
 
 def normalize_words(originals: list[str]) -> list[str]:

@@ -65,6 +65,8 @@ def parse_feed(
     is hostile, or is broken beyond recovering any entry; a valid feed with no
     items gives [].
     """
+    if max_entries < 1:
+        raise ValueError(f"max_entries must be at least 1, got {max_entries}")
     headers = {k.lower(): v for k, v in (headers or {}).items()}
     if _looks_like_json(body, headers):
         return _parse_json_feed(body, url, max_entries)

@@ -20,10 +20,11 @@ pages are small, so BeautifulSoup (the project's default parser) is fast enough.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator, Mapping
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 from soupsieve import SelectorSyntaxError
 
 from monitor.extract.decode import decode_html
@@ -61,7 +62,7 @@ def parse_listing(
     links_selector: str | None,
 ) -> list[Entry]:
     """Return the page's article links as entries, in page order, without duplicates."""
-    soup = BeautifulSoup(decode_html(body[:MAX_LISTING_BYTES], headers).text, "lxml")
+    soup = _soup(decode_html(body[:MAX_LISTING_BYTES], headers).text)
     base = _base_url(soup, url)
     if links_selector:
         candidates = list(_selected_links(soup, links_selector))
@@ -120,6 +121,15 @@ def article_like_path(link: str) -> bool:
         or bool(_DATE_PATH.search(path))
         or bool(_ID_PATH.search(path))
     )
+
+
+def _soup(text: str) -> BeautifulSoup:
+    with warnings.catch_warnings():
+        # A body that is just "https://..." is a (useless) page here, not a mistaken URL,
+        # and an XML body under kind: html is read as well as HTML parsing can.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(text, "lxml")
 
 
 def _selected_links(soup: BeautifulSoup, selector: str) -> Iterator[Tag]:

@@ -29,6 +29,7 @@ __all__ = [
     "http_server",
     "redirect",
     "repeated",
+    "server_threads",
 ]
 
 _THREAD_PREFIX = "test-http-server"
