@@ -205,3 +205,23 @@ def test_deeply_nested_page_keeps_its_text() -> None:
     assert extract(html, "https://x.example/a").text == (
         "Deep inside many wrappers, the article text still has to come out."
     )
+
+
+def test_published_time_prefers_the_articles_own_time_element() -> None:
+    html = b"""<html><body>
+    <div class="rail"><time datetime="2026-01-01T00:00:00Z">Old rail story</time></div>
+    <article><time datetime="2026-11-24T08:00:00+01:00">24 Nov</time>
+    <p>The story itself, long enough to be a paragraph of the article body text.</p></article>
+    </body></html>"""
+    assert extract(html, "https://x.example/a").published == datetime(2026, 11, 24, 7, tzinfo=UTC)
+
+
+def test_hidden_elements_are_not_article_text() -> None:
+    html = b"""<html><body><div class="story">
+    <p>The visible paragraph of the story, which readers actually see on the page.</p>
+    <p style="display: none">A hidden paragraph that only scripts reveal, not text.</p>
+    <div hidden><p>Another hidden block that must not be extracted either, ever.</p></div>
+    </div></body></html>"""
+    assert extract(html, "https://x.example/a").text == (
+        "The visible paragraph of the story, which readers actually see on the page."
+    )

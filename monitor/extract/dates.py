@@ -45,6 +45,7 @@ def date_in_url(url: str) -> datetime | None:
 
 
 def _iso(text: str) -> datetime | None:
+    parsed: datetime | None
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:

@@ -83,7 +83,7 @@ class Gazetteer:
         self.regions: Mapping[str, Mapping[str, Any]] = MappingProxyType(data["regions"])
         self.places: tuple[Place, ...] = tuple(map(Place._make, data["places"]))
         self.keys: tuple[str, ...] = tuple(key for key, _ in data["keys"])
-        self.automaton, self.groups = build_automaton(data["keys"])
+        self.automaton, self.groups = build_automaton(data["keys"], data["other_script_from"])
 
     @classmethod
     @functools.lru_cache(maxsize=1)
@@ -101,18 +101,21 @@ class Gazetteer:
         return sub["name"] if sub else code
 
 
-def build_automaton(keys: list[list[Any]]) -> tuple[Automata, tuple[Any, ...]]:
+def build_automaton(
+    keys: list[list[Any]], other_script_from: int
+) -> tuple[Automata, tuple[Any, ...]]:
     """Index the precomputed keys; the automata hold an index into the groups.
 
     Keys start with a space (except scripts without spaces) so that a match
-    can only begin at a word start. Small integers in the automata and the
-    entries kept as loaded keep the load well under a second.
+    can only begin at a word start. The build sorted Latin and Cyrillic keys
+    before the others. Small integers in the automata and the entries kept as
+    loaded keep the load well under a second.
     """
     main = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     other = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     groups = []
     for index, (key, entries) in enumerate(keys):
-        (other if OTHER_SCRIPT.search(key) else main).add_word(key, index)
+        (main if index < other_script_from else other).add_word(key, index)
         groups.append(entries)
     main.make_automaton()
     other.make_automaton()

@@ -41,7 +41,8 @@ def detect_kind(body: bytes, headers: Mapping[str, str] | None = None) -> Kind:
     stripped = head.lstrip()
     if stripped.startswith(b"{"):
         return "feed" if b"jsonfeed.org" in head else "html"
-    match = _ROOT.match(head, _PROLOGUE.match(head).end())
+    prologue = _PROLOGUE.match(head)  # always matches (possibly empty)
+    match = _ROOT.match(head, prologue.end() if prologue else 0)
     if match:
         root = match.group(2).lower()
         if root in (b"rss", b"feed", b"rdf"):

@@ -3,9 +3,9 @@
 The bases in tests/data/stories/bases/ are written by hand; the copies are derived
 from them by the edits syndication really makes (rewritten headline, trimmed
 paragraphs, another site's boilerplate, an added dateline lead or trailer, light
-copy-editing, a feed summary, a two-paragraph brief). Bases that share a topic were written as different
-stories about the same subject on the same day, so they are the hard negatives.
-The derivation is seeded, so every run sees the same set.
+copy-editing, a feed summary, a two-paragraph brief). Bases that share a topic
+were written as different stories about the same subject on the same day, so
+they are the hard negatives. The derivation is seeded: every run sees the same set.
 """
 
 from __future__ import annotations

@@ -1,0 +1,160 @@
+"""Fingerprint an article for story matching: a headline key and a bottom-k body sketch.
+
+Pure and deterministic across processes and machines (BLAKE2b, never the
+salted built-in `hash()`), so fingerprints can be stored and compared later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import unicodedata
+from dataclasses import dataclass
+
+SHINGLE_WORDS = 4
+SKETCH_SIZE = 64  # k: hashes kept per text
+MIN_SHINGLES = 24  # fewer distinct shingles than this: no body signature at all
+MIN_SAMPLE = 6  # fewer comparable hashes than this (sizes too far apart): no verdict
+MIN_TITLE_WORDS = 4
+_SIGNATURE_VERSION = 1
+_FINGERPRINT_VERSION = 1
+_SIGNATURE_HEADER = struct.Struct(">BI")
+_WORD = re.compile(r"\w+")
+_SITE_SUFFIX = re.compile(r"\s+(?:[-|–—:]|::)\s+(?P<suffix>[^-|–—:]+)$")
+_GENERIC_TITLES = frozenset(
+    {
+        "live updates",
+        "latest news",
+        "breaking news",
+        "news in brief",
+        "morning briefing",
+        "evening briefing",
+        "what we know so far",
+        "the latest",
+        "untitled",
+        "home",
+        "news",
+    }
+)
+
+
+@dataclass(frozen=True)
+class StoryFingerprint:
+    """What the index needs to know of an article, storable as bytes."""
+
+    title_key: str  # normalised title hash ("" when the title is too short/generic to trust)
+    signature: bytes  # bottom-k sketch of the body; b"" when the text is too short
+
+    def to_bytes(self) -> bytes:
+        """Serialise for the database: version, title key length, title key, signature."""
+        key = self.title_key.encode("utf-8")
+        if len(key) > 255:
+            raise ValueError(f"title_key too long: {len(key)} bytes (at most 255)")
+        return bytes((_FINGERPRINT_VERSION, len(key))) + key + self.signature
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> StoryFingerprint:
+        """Read what `to_bytes` wrote; raise ValueError on anything else."""
+        if len(data) < 2 or data[0] != _FINGERPRINT_VERSION:
+            raise ValueError("not a story fingerprint (bad length or version)")
+        end = 2 + data[1]
+        if len(data) < end:
+            raise ValueError("truncated story fingerprint")
+        try:
+            key = data[2:end].decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValueError("story fingerprint title key is not UTF-8") from error
+        return cls(title_key=key, signature=bytes(data[end:]))
+
+
+def fingerprint(title: str, text: str) -> StoryFingerprint:
+    """Fingerprint one article: deterministic across processes, runs and machines."""
+    return StoryFingerprint(title_key=title_key(title), signature=body_signature(text))
+
+
+def normalise_title(title: str) -> str:
+    """Lower-case words of the headline without a trailing site name (" - Site", " | Site")."""
+    title = unicodedata.normalize("NFKC", title).strip()
+    match = _SITE_SUFFIX.search(title)
+    if match and _is_site_name(match["suffix"], title[: match.start()]):
+        title = title[: match.start()]
+    return " ".join(_WORD.findall(title.casefold()))
+
+
+def _is_site_name(suffix: str, rest: str) -> bool:
+    """A short tail after a separator, behind a headline that stands alone, names the site."""
+    return len(suffix.split()) <= 4 and len(rest.split()) >= MIN_TITLE_WORDS
+
+
+def title_key(title: str) -> str:
+    """Hash of the normalised headline; "" when too short or generic to identify a story."""
+    normal = normalise_title(title)
+    if len(normal.split()) < MIN_TITLE_WORDS or normal in _GENERIC_TITLES:
+        return ""
+    return hashlib.blake2b(normal.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def body_signature(text: str) -> bytes:
+    """Bottom-k sketch of the text's shingles, or b"" when there are too few to judge by."""
+    digests = _shingle_digests(text)
+    if len(digests) < MIN_SHINGLES:
+        return b""
+    # Big-endian digests sort as the integers they spell, so the k smallest
+    # are found and packed without converting each one.
+    smallest = sorted(digests)[:SKETCH_SIZE]
+    return _SIGNATURE_HEADER.pack(_SIGNATURE_VERSION, len(digests)) + b"".join(smallest)
+
+
+def _shingle_digests(text: str) -> set[bytes]:
+    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    shingles = set(map(" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
+    blake2b = hashlib.blake2b
+    return {blake2b(s.encode("utf-8"), digest_size=4).digest() for s in shingles}
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """A parsed body signature: the size of the shingle set and its smallest hashes, ascending."""
+
+    size: int
+    hashes: tuple[int, ...]
+
+    @classmethod
+    def parse(cls, signature: bytes) -> Sketch | None:
+        """None for an empty or other-version signature; ValueError for a malformed one."""
+        if len(signature) < _SIGNATURE_HEADER.size:
+            return None
+        version, size = _SIGNATURE_HEADER.unpack_from(signature)
+        if version != _SIGNATURE_VERSION:
+            return None
+        body = len(signature) - _SIGNATURE_HEADER.size
+        count = body // 4
+        if body % 4 or not 0 < count <= SKETCH_SIZE or count > size:
+            raise ValueError(f"malformed story signature ({len(signature)} bytes)")
+        return cls(size, struct.unpack_from(f">{count}I", signature, _SIGNATURE_HEADER.size))
+
+    @property
+    def complete(self) -> bool:
+        """True when the sketch holds every hash of the set, so comparisons are exact."""
+        return len(self.hashes) >= self.size
+
+
+def containment(
+    a: Sketch, b: Sketch, *, ignore: frozenset[int] = frozenset()
+) -> tuple[float, float]:
+    """Estimated (share of the shorter text found in the longer, shingles they share).
+
+    Every hash of the longer text below its sketch's largest value is in its
+    sketch, so the shorter text's hashes under that bound are a uniform sample
+    whose membership in the longer sketch is known exactly. Hashes in `ignore`
+    are left out of the sample.
+    """
+    short, long = (a, b) if a.size <= b.size else (b, a)
+    bound = 1 << 32 if long.complete else long.hashes[-1]
+    sample = [h for h in short.hashes if h <= bound and h not in ignore]
+    if len(sample) < MIN_SAMPLE:
+        return 0.0, 0.0
+    present = set(long.hashes)
+    share = sum(1 for h in sample if h in present) / len(sample)
+    return share, share * short.size
