@@ -39,7 +39,63 @@ SYLLABLES += " an ar el en in on or st tr br dr gr pl sk"
 STOPWORDS = "the of and to in a is that for on was with he it as at by from his an were are"
 STOPWORDS += " which this be has had not but or have they its their been also after who one"
 STOPWORDS += " two new more when would there will said says into than other over some about"
-COUNTRIES = ("KZ", "KG", "TJ", "TM", "UZ", "AF", "RU", "CN", "IR", "PK", "IN", "TR", "UA", "GE")
+COUNTRIES = tuple(
+    [
+        "AF",
+        "AM",
+        "AZ",
+        "BY",
+        "CN",
+        "DE",
+        "EE",
+        "FR",
+        "GB",
+        "GE",
+        "IN",
+        "IR",
+        "IQ",
+        "IL",
+        "JP",
+        "KG",
+        "KP",
+        "KR",
+        "KZ",
+        "LT",
+        "LV",
+        "MD",
+        "MN",
+        "PK",
+        "PL",
+        "RO",
+        "RU",
+        "SY",
+        "TJ",
+        "TM",
+        "TR",
+        "UA",
+        "US",
+        "UZ",
+        "YE",
+        "SA",
+        "EG",
+        "LY",
+        "SD",
+        "ET",
+        "SO",
+        "NG",
+        "ML",
+        "NE",
+        "BF",
+        "CD",
+        "VE",
+        "CO",
+        "BR",
+        "MX",
+        "AR",
+        "CL",
+        "PE",
+    ]
+)
 
 
 def pseudo_words(rng: random.Random, count: int, low: int, high: int, avoid: set[str]) -> list[str]:
@@ -102,14 +158,17 @@ def make_article(rng: random.Random, vocab: Vocabulary, size: int = 3_000) -> Do
         sentences.append(sentence)
         length += len(sentence) + 1
     title = " ".join(vocab.names.draw(rng, 3))
-    place = PlaceTag(rng.choice(COUNTRIES), "Somewhere", "country", 0.8, rng.random() < 0.3)
+    places = tuple(
+        PlaceTag(code, "Somewhere", "country", rng.random(), rng.random() < 0.3)
+        for code in rng.sample(COUNTRIES, rng.randint(0, 3))
+    )
     return Document(
         title,
         " ".join(sentences),
         url=f"https://news.example/{rng.randrange(10**9)}",
         source=rng.choice(("wire", "steppe-asia", "daily")),
         language="en",
-        places=(place,),
+        places=places,
     )
 
 
@@ -148,7 +207,7 @@ def make_rules(rng: random.Random, vocab: Vocabulary, count: int) -> list[RuleSp
         if rng.random() < 0.1:
             regions = (RegionSpec("region", frozenset(rng.sample(COUNTRIES, 3))),)
         kind = rng.random()
-        if kind < 0.02:
+        if kind < 0.01:
             region = RegionSpec("region", frozenset(rng.sample(COUNTRIES, 2)))
             specs.append(RuleSpec(name, regions=(region,)))
         elif kind < 0.2:

@@ -68,6 +68,11 @@ class Analyzer:
             matches=matches,
         )
 
+    def document_for(self, job: AnalysisJob) -> Document:
+        """The document the matcher sees for a job (for explaining, not storing)."""
+        article = article_of(job)
+        return document_of(article, job.source, self.geotag(article))
+
     def geotag(self, article: Article) -> GeoTags | None:
         if self._gazetteer is None:
             return None
@@ -137,3 +142,26 @@ def places_of(tags: GeoTags | None) -> tuple[PlaceTag, ...]:
         for s in tags.subdivisions
     ]
     return tuple(countries + subdivisions)
+
+
+def places_from_json(geo: Mapping[str, object] | None) -> tuple[PlaceTag, ...]:
+    """Places as the matcher sees them, from the geo tags stored with an article."""
+    if not geo:
+        return ()
+    places = []
+    for kind, key in (("country", "countries"), ("subdivision", "subdivisions")):
+        tags = geo.get(key)
+        if not isinstance(tags, list):
+            continue
+        places += [
+            PlaceTag(
+                code=str(tag["code"]),
+                name=str(tag["name"]),
+                kind=kind,
+                score=float(tag["score"]),
+                focus=bool(tag["focus"]),
+                evidence=tuple(tag.get("evidence", ())),
+            )
+            for tag in tags
+        ]
+    return tuple(places)

@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from monitor import __version__
-from monitor.app import App, CycleReport
-from monitor.config import Config, ConfigError, describe_config, load_config
-from monitor.reports import alerts_table, sources_table
+from monitor.app import App, CycleReport, rule_specs
+from monitor.clock import utc_now
+from monitor.config import Config, ConfigError, describe_config, load_config, parse_duration
+from monitor.dryrun import explain_page, rules_named, trial_spec, try_rule
+from monitor.fetch import Fetcher, FetchLimits, FetchResult
+from monitor.reports import (
+    alerts_table,
+    page_report,
+    query_error_message,
+    sources_table,
+    trial_report,
+    unknown_rule_message,
+)
+from monitor.rules import QuerySyntaxError, compile_rules
 from monitor.store import Store
 
 log = logging.getLogger("monitor")
@@ -58,6 +71,25 @@ def build_parser() -> argparse.ArgumentParser:
     add_config_option(check)
     check.set_defaults(handler=check_command)
 
+    test_rule = commands.add_parser(
+        "test-rule", help="run one rule over stored articles and show what it would fire"
+    )
+    test_rule.add_argument("name", help="a rule of the config, or a name for --query")
+    add_config_option(test_rule)
+    test_rule.add_argument(
+        "--since", type=duration, default=timedelta(days=7), help="how far back (default 7d)"
+    )
+    test_rule.add_argument("--query", help="try this query instead of the rule's own")
+    test_rule.set_defaults(handler=test_rule_command)
+
+    match = commands.add_parser(
+        "match", help="extract one page and show what every rule says about it"
+    )
+    match.add_argument("page", help="an HTML file or an http(s) URL")
+    add_config_option(match)
+    match.add_argument("--rule", help="only this rule")
+    match.set_defaults(handler=match_command)
+
     sources = commands.add_parser("sources", help="table of source health")
     add_config_option(sources)
     sources.set_defaults(handler=sources_command)
@@ -76,6 +108,13 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="rules.yaml to use (default: $MONITOR_CONFIG, then ./rules.yaml)",
     )
+
+
+def duration(text: str) -> timedelta:
+    try:
+        return parse_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def config_path(args: argparse.Namespace) -> Path:
@@ -166,25 +205,73 @@ def print_cycle(report: CycleReport) -> None:
         print(f"delivered={d.delivered} retrying={d.retried} failed={d.failed}")
 
 
-def sources_command(args: argparse.Namespace) -> int:
+def test_rule_command(args: argparse.Namespace) -> int:
     config = load(args)
+    specs = rule_specs(config)
+    try:
+        spec = trial_spec(specs, args.name, args.query)
+        compile_rules([spec])
+    except KeyError:
+        print(unknown_rule_message(args.name, specs), file=sys.stderr)
+        return EXIT_CONFIG
+    except QuerySyntaxError as error:
+        print(query_error_message(args.query or spec.query or "", error), file=sys.stderr)
+        return EXIT_CONFIG
+    with open_store(config) as store:
+        since = utc_now() - args.since
+        trial = try_rule(spec, store.articles_since(since))
+    print(trial_report(trial))
+    return EXIT_OK
+
+
+def match_command(args: argparse.Namespace) -> int:
+    config = load(args)
+    specs = rule_specs(config)
+    try:
+        chosen = rules_named(specs, args.rule)
+    except KeyError:
+        print(unknown_rule_message(args.rule, specs), file=sys.stderr)
+        return EXIT_CONFIG
+    page, url, headers = read_page(args.page, config)
+    document, explanations = explain_page(chosen, page, url, headers)
+    print(page_report(document, explanations))
+    return EXIT_OK
+
+
+def read_page(where: str, config: Config) -> tuple[bytes, str, dict[str, str]]:
+    """A local file's bytes, or a URL fetched with the daemon's own limits and guard."""
+    if where.startswith(("http://", "https://")):
+        limits = FetchLimits(allow_private_networks=config.defaults.allow_private_networks)
+
+        async def fetch() -> FetchResult:
+            async with Fetcher(limits) as fetcher:
+                return await fetcher.fetch(where)
+
+        result = asyncio.run(fetch())
+        return result.body, result.final_url, dict(result.headers)
+    path = Path(where)
+    return path.read_bytes(), path.resolve().as_uri(), {}
+
+
+@contextlib.contextmanager
+def open_store(config: Config) -> Iterator[Store]:
     store = Store(config.storage.url)
     try:
         store.upgrade()
-        print(sources_table(store.list_sources()))
+        yield store
     finally:
         store.close()
+
+
+def sources_command(args: argparse.Namespace) -> int:
+    with open_store(load(args)) as store:
+        print(sources_table(store.list_sources()))
     return EXIT_OK
 
 
 def alerts_command(args: argparse.Namespace) -> int:
-    config = load(args)
-    store = Store(config.storage.url)
-    try:
-        store.upgrade()
+    with open_store(load(args)) as store:
         print(alerts_table(store.recent_alerts(args.limit)))
-    finally:
-        store.close()
     return EXIT_OK
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from datetime import datetime
 
+from monitor.dryrun import RuleTrial
+from monitor.rules import Document, Explanation, QuerySyntaxError, RuleSpec, render_explanation
 from monitor.store import AlertView, SourceState
 
 MAX_CELL = 60
@@ -82,3 +85,60 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in [header, *rows]
     ]
     return "\n".join(line.rstrip() for line in lines)
+
+
+def trial_report(trial: RuleTrial) -> str:
+    """What `test-rule` prints: each article the rule would fire on, why, and alerts a day."""
+    lines = []
+    for hit in trial.fired:
+        article, match = hit.article, hit.match
+        lines.append(
+            f"{when(article.published or article.fetched_at)}  [{article.source}]  "
+            f"{cell(article.title)}"
+        )
+        lines.append(f"    {article.url}")
+        if match.terms:
+            lines.append(f"    terms: {', '.join(match.terms)}")
+        if match.regions:
+            lines.append(f"    regions: {', '.join(match.regions)}")
+        lines += [f"    place: {place}" for place in match.places]
+        lines += [f"    «{snippet}»" for snippet in match.snippets[:1]]
+    if trial.per_day:
+        lines.append("")
+        lines.append("alerts a day:")
+        lines += [f"  {day.isoformat()}  {count}" for day, count in trial.per_day]
+    lines.append("")
+    lines.append(
+        f"rule {trial.rule}: {len(trial.fired)} of {trial.scanned} stored articles would fire"
+    )
+    return "\n".join(lines)
+
+
+def page_report(document: Document, explanations: Sequence[Explanation]) -> str:
+    """What `match` prints: what was extracted, then every rule's verdict and why."""
+    places = ", ".join(
+        f"{place.name} ({place.code}{', focus' if place.focus else ''})"
+        for place in document.places
+    )
+    lines = [
+        f"title: {cell(document.title)}",
+        f"language: {document.language or 'unknown'}",
+        f"text: {len(document.text.split())} words",
+        f"places: {places or 'none'}",
+        "",
+    ]
+    lines += [render_explanation(explanation) for explanation in explanations]
+    return "\n".join(lines)
+
+
+def query_error_message(query: str, error: QuerySyntaxError) -> str:
+    """The query, a caret under the problem, and what is wrong."""
+    return f"query: {query}\n       {' ' * error.column}^ {error.message}"
+
+
+def unknown_rule_message(name: str | None, specs: Sequence[RuleSpec]) -> str:
+    names = [spec.name for spec in specs]
+    close = difflib.get_close_matches(name or "", names, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    known = ", ".join(names) or "none"
+    return f"unknown rule {name!r}{hint}; rules: {known}"

@@ -225,3 +225,21 @@ def test_hidden_elements_are_not_article_text() -> None:
     assert extract(html, "https://x.example/a").text == (
         "The visible paragraph of the story, which readers actually see on the page."
     )
+
+
+def test_tables_render_a_line_per_row_and_pre_keeps_its_lines() -> None:
+    html = b"""<html><body><div class="story">
+    <p>The final standings after the last race of the season, as published by the series
+    organisers on Monday evening.</p>
+    <table><tr><th>Pos.</th><th>Driver</th><th>Points</th></tr>
+    <tr><td>1</td><td><p>Kyle Busch</p></td><td>5040</td></tr>
+    <tr><td>2</td><td>Martin Truex Jr.</td><td>5035</td></tr></table>
+    <pre>line one
+line two</pre>
+    </div></body></html>"""
+    assert extract(html, "https://x.example/a").text.split("\n\n") == [
+        "The final standings after the last race of the season, as published by the series "
+        "organisers on Monday evening.",
+        "Pos. Driver Points\n1 Kyle Busch 5040\n2 Martin Truex Jr. 5035",
+        "line one\nline two",
+    ]

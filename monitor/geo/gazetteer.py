@@ -82,8 +82,9 @@ class Gazetteer:
         self.subdivisions: Mapping[str, Mapping[str, str]] = MappingProxyType(data["subdivisions"])
         self.regions: Mapping[str, Mapping[str, Any]] = MappingProxyType(data["regions"])
         self.places: tuple[Place, ...] = tuple(map(Place._make, data["places"]))
-        self.keys: tuple[str, ...] = tuple(key for key, _ in data["keys"])
-        self.automaton, self.groups = build_automaton(data["keys"], data["other_script_from"])
+        self.keys: tuple[str, ...] = tuple(data["keys"].split("\n"))
+        self.groups: tuple[list[Any], ...] = tuple(data["groups"])
+        self.automaton = build_automaton(self.keys, data["other_script_from"])
 
     @classmethod
     @functools.lru_cache(maxsize=1)
@@ -101,22 +102,30 @@ class Gazetteer:
         return sub["name"] if sub else code
 
 
-def build_automaton(
-    keys: list[list[Any]], other_script_from: int
-) -> tuple[Automata, tuple[Any, ...]]:
-    """Index the precomputed keys; the automata hold an index into the groups.
+def build_automaton(keys: tuple[str, ...], other_script_from: int) -> Automata:
+    """Index the precomputed keys; the automata hold the key's index.
 
     Keys start with a space (except scripts without spaces) so that a match
     can only begin at a word start. The build sorted Latin and Cyrillic keys
-    before the others. Small integers in the automata and the entries kept as
-    loaded keep the load well under a second.
+    before the others. Small integers in the automata keep the load fast.
     """
     main = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     other = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-    groups = []
-    for index, (key, entries) in enumerate(keys):
+    for index, key in enumerate(keys):
         (main if index < other_script_from else other).add_word(key, index)
-        groups.append(entries)
     main.make_automaton()
     other.make_automaton()
-    return Automata(main, other), tuple(groups)
+    return Automata(main, other)
+
+
+def encode_entry(place: int, flags: int, *, needs_capital: bool) -> int:
+    """Pack a name entry in one integer: the data file stays fast to parse."""
+    return place << 5 | int(needs_capital) << 4 | flags
+
+
+def decode_entry(entry: int | list[Any]) -> tuple[int, int, str, bool]:
+    """(place index, flags, exact form or "", needs a capital) of a stored entry."""
+    if entry.__class__ is int:
+        return entry >> 5, entry & 15, "", bool(entry & 16)
+    code, exact = entry
+    return code >> 5, code & 15, exact, bool(code & 16)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from monitor.geo.gazetteer import STEM, Gazetteer, fold_case, spaced
+from monitor.geo.gazetteer import STEM, Gazetteer, decode_entry, fold_case, spaced
 
 MAX_SUGGESTIONS = 3
 
@@ -78,7 +78,7 @@ class RegionIndex:
         for code, data in gazetteer.subdivisions.items():
             add(code, ResolvedRegion(data["name"], frozenset(), frozenset({code})))
         for key, entries in zip(gazetteer.keys, gazetteer.groups, strict=True):
-            for place_index, flags, _exact, _capital in entries:
+            for place_index, flags, _exact, _capital in map(decode_entry, entries):
                 place = gazetteer.places[place_index]
                 if flags & STEM or place.kind not in ("country", "subdivision"):
                     continue

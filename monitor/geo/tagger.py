@@ -17,6 +17,7 @@ from monitor.geo.gazetteer import (
     OTHER_SCRIPT,
     STEM,
     Gazetteer,
+    decode_entry,
     fold_case,
     spaced,
 )
@@ -56,7 +57,8 @@ def find_matches(gazetteer: Gazetteer, text: str, field: str) -> list[Match]:
     keys, groups = gazetteer.keys, gazetteer.groups
     for last, group in hits:
         entries = groups[group]
-        start = last - len(keys[group]) + (0 if entries[0][1] & NOSPACE else 1)
+        nospace = decode_entry(entries[0])[1] & NOSPACE
+        start = last - len(keys[group]) + (0 if nospace else 1)
         match = match_at(cased, text, field, start, last, entries)
         if match is not None:
             matches.append(match)
@@ -91,7 +93,7 @@ def match_at(
         word_end += 1
     candidates = []
     stem = False
-    for place, flags, exact, needs_capital in entries:
+    for place, flags, exact, needs_capital in map(decode_entry, entries):
         if flags & STEM:
             if word_end - end > MAX_STEM_ENDING:
                 continue

@@ -27,6 +27,7 @@ from monitor.rules.query import And, Near, Node, Not, Or, QuerySyntaxError, Term
 from monitor.rules.scan import Scan, TermKey
 
 Check = Callable[[Scan], bool]
+Required = tuple[frozenset[int], float]
 
 # Words so common that a rule is better indexed under its other terms.
 # fmt: off
@@ -127,26 +128,25 @@ class Compilation:
 
         return check
 
-    def required(self, node: Node) -> frozenset[int] | None:
-        """Terms at least one of which is present whenever `node` holds; None if none exist."""
+    def required(self, node: Node) -> Required | None:
+        """Terms at least one of which is present whenever `node` holds; None if none exist.
+
+        Comes with the summed likelihood of those terms: for AND and NEAR any one
+        side will do, so the least likely side is taken.
+        """
         if isinstance(node, Term):
-            return frozenset((self.term_id(node),))
+            return frozenset((self.term_id(node),)), _likelihood(node)
         if isinstance(node, Not):
             return None
-        if isinstance(node, Near):
-            sides = [self.required(node.left), self.required(node.right)]
-            return self.cheapest([side for side in sides if side is not None])
-        options = [self.required(child) for child in node.children]
+        sides = (node.left, node.right) if isinstance(node, Near) else node.children
+        options = [self.required(side) for side in sides]
         if isinstance(node, Or):
             if any(option is None for option in options):
                 return None
-            return frozenset().union(*[option for option in options if option is not None])
-        return self.cheapest([option for option in options if option is not None])
-
-    def cheapest(self, options: list[frozenset[int]]) -> frozenset[int] | None:
-        if not options:
-            return None
-        return min(options, key=lambda ids: sum(_likelihood(self.key_of[i]) for i in ids))
+            found = [option for option in options if option is not None]
+            return frozenset().union(*(ids for ids, _ in found)), sum(cost for _, cost in found)
+        found = [option for option in options if option is not None]
+        return min(found, key=lambda option: option[1]) if found else None
 
 
 def _all_of(checks: tuple[Check, ...]) -> Check:
@@ -181,13 +181,24 @@ def _close(left: Occurrence, right: Occurrence, distance: int) -> bool:
     return left.field == right.field and left != right and words_between(left, right) <= distance
 
 
-def _likelihood(key: TermKey) -> float:
-    """Guess how often a term occurs in news, to index each rule under its rarest side."""
-    last = key.words[-1]
-    guess = 1.0 / (1 + len(last) / 4) if len(key.words) == 1 else 0.2
-    if key.prefix:
+def _likelihood(term: Term) -> float:
+    """Guess how often a term occurs in news, to index each rule under its rarest side.
+
+    Without corpus statistics the best cues are the analyst's own spelling: a
+    capitalised word is usually a name ("Tajikistan", "CSTO"), rarer than an
+    everyday word ("border"); a phrase is rarer than its words; a short prefix
+    is common; stopwords are everywhere.
+    """
+    last = term.words[-1]
+    if len(term.words) > 1:
+        guess = 0.1
+    elif term.original[0][:1].isupper():
+        guess = 0.3
+    else:
+        guess = 1.0 / (1 + len(last) / 8)
+    if term.prefix:
         guess *= 3 if len(last) >= 4 else 20
-    if all(word in _COMMON or word.isdigit() for word in key.words):
+    if all(word in _COMMON or word.isdigit() for word in term.words):
         guess *= 50
     return guess
 
@@ -241,7 +252,7 @@ def index_rules(
     for number, rule in enumerate(rules):
         needed = compilation.required(rule.tree) if rule.tree is not None else None
         if needed is not None:
-            for term_id in needed:
+            for term_id in needed[0]:
                 by_term.setdefault(term_id, []).append(number)
             continue
         codes = {code for region in rule.spec.regions for code in region.countries}

@@ -89,7 +89,7 @@ class Spans:
     def __getitem__(self, field: str) -> list[tuple[int, int]]:
         found = self.cut.get(field)
         if found is None:
-            found = self.cut[field] = list(word_spans(self.texts[field]))
+            found = self.cut[field] = word_spans(self.texts[field])
         return found
 
 

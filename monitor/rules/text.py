@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 
 
 def _mark_ranges(low: int, high: int) -> str:
@@ -76,15 +75,41 @@ def _word_pattern(text: str) -> re.Pattern[str]:
     return _PATTERNS[astral, _HAS_CJK[astral].search(text) is not None]
 
 
+# ASCII text (most of it in English news, once typographic quotes are mapped) takes a
+# path several times faster than any regular expression: drop possessives, turn every
+# character that is not a letter, digit or underscore into a space, split.
+_ASCII_POSSESSIVE = re.compile(r"'(?<=\w')[sS](?!\w)", re.ASCII)
+_ASCII_SEPARATORS = str.maketrans(
+    {chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
+)
+_TYPOGRAPHY = (("\u2019", "'"), ("\u2018", " "), ("\u201c", " "), ("\u201d", " "),
+               ("\u2014", " "), ("\u2013", " "), ("\u00a0", " "), ("\u2026", " "))  # fmt: skip
+
+
+def _plain_ascii(text: str) -> str | None:
+    """Return `text` with typographic punctuation made ASCII, or None if other characters remain."""
+    if not text.isascii():
+        for fancy, plain in _TYPOGRAPHY:
+            if fancy in text:
+                text = text.replace(fancy, plain)
+        if not text.isascii():
+            return None
+    return text
+
+
 def words(text: str) -> list[str]:
     """Return the words of `text` in their original spelling, in order."""
-    return _word_pattern(text).findall(text)
+    plain = _plain_ascii(text)
+    if plain is None:
+        return _word_pattern(text).findall(text)
+    if "'" in plain:
+        plain = _ASCII_POSSESSIVE.sub("", plain)
+    return plain.translate(_ASCII_SEPARATORS).split()
 
 
-def word_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Yield the (start, end) offset of each word of `text`; the same words as `words`."""
-    for match in _word_pattern(text).finditer(text):
-        yield match.span(1)
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) offset of each word of `text`; the same words as `words`."""
+    return [match.span(1) for match in _word_pattern(text).finditer(text)]
 
 
 def normalize(text: str) -> str:

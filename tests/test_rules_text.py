@@ -1,0 +1,66 @@
+"""Words are cut and normalised the same way for queries and articles, in any script."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.rules.text import normalize, normalized_line, normalized_words, word_spans, words
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tajikistan's border", ["Tajikistan", "border"]),
+        ("Tajikistan’s border", ["Tajikistan", "border"]),
+        ("the troops' return", ["the", "troops", "return"]),
+        ("cross-border raids", ["cross", "border", "raids"]),
+        ("l'Ukraine, don't", ["l", "Ukraine", "don", "t"]),
+        ("“Quoted” — yes… ok", ["Quoted", "yes", "ok"]),
+        ("U.S. troops, 3.5 km", ["U", "S", "troops", "3", "5", "km"]),
+        ("Таджикистан's армия", ["Таджикистан", "армия"]),
+        ("यह हिन्दी है", ["यह", "हिन्दी", "है"]),
+        ("中国人民abc", ["中", "国", "人", "民", "abc"]),
+        ("ka ça 😀 va", ["ka", "ça", "va"]),
+        ("'s alone", ["s", "alone"]),
+    ],
+    ids=lambda value: str(value),
+)
+def test_words_split_on_punctuation_and_drop_possessives(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+    assert [text[start:end] for start, end in word_spans(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ÉMIGRÉ émigré Emigre", ["emigre", "emigre", "emigre"]),
+        ("Ёлка ЁЛКА", ["елка", "елка"]),
+        ("Straße", ["strasse"]),
+        ("İstanbul", ["istanbul"]),
+        ("Ελλάδα", ["ελλαδα"]),
+    ],
+    ids=lambda value: str(value),
+)
+def test_normalised_words_ignore_case_and_accents(text: str, expected: list[str]) -> None:
+    assert normalized_words(text) == expected
+
+
+ascii_texts = st.text(alphabet=st.sampled_from("abS's'_-. ,\n09X’—é"), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=ascii_texts)
+def test_the_fast_path_cuts_the_same_words_as_the_general_one(text: str) -> None:
+    assert words(text) == [text[start:end] for start, end in word_spans(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(original=st.lists(st.text(min_size=1, max_size=6), max_size=8))
+def test_a_line_normalises_word_by_word(original: list[str]) -> None:
+    cut = [word for text in original for word in words(text)]
+    assert (
+        normalized_line(cut).split(" ") == [normalize(word).replace(" ", "") for word in cut]
+        or not cut
+    )
