@@ -98,10 +98,6 @@ def source_specs(config: Config) -> list[SourceSpec]:
     ]
 
 
-def uses_regions(config: Config) -> bool:
-    return any(rule.regions for rule in config.rules)
-
-
 class App:
     """The daemon's parts, built from one Config, and the cycles that use them."""
 
@@ -158,9 +154,9 @@ class App:
         """(Re)build everything that depends on the rules and channels of a config."""
         assert self._fetcher is not None
         old_pool = self._pool
-        self._pool = AnalysisPool(
-            rule_specs(config), workers=self._workers, geo=uses_regions(config)
-        )
+        # Places are tagged for every article, not only for rules with regions, so that
+        # `test-rule` can try a region rule on the articles stored before it existed.
+        self._pool = AnalysisPool(rule_specs(config), workers=self._workers)
         if old_pool is not None:
             old_pool.close()
         self._poller = Poller(

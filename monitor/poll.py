@@ -204,7 +204,7 @@ class Poller:
         story_id = self._stories.find(story_fp, url_hash=item.url_hash, now=now)
         record = self._article_record(source, item, analysis, story_id, now)
         matches = [self._match_record(match) for match in analysis.matches]
-        alerts = self._alert_records(source, analysis, story_id, now)
+        alerts = self._alert_records(source, analysis, now)
         saved = self._store.save_article(record, matches, alerts)
         if saved is None:
             return None
@@ -262,8 +262,9 @@ class Poller:
         )
 
     def _alert_records(
-        self, source: SourceConfig, analysis: Analysis, story_id: int | None, now: datetime
+        self, source: SourceConfig, analysis: Analysis, now: datetime
     ) -> list[AlertRecord]:
+        """One alert per matched rule and channel; the store adds the story id it assigns."""
         records = []
         rules = {rule.name: rule for rule in self._config.rules}
         for match in analysis.matches:
@@ -284,7 +285,6 @@ class Poller:
                     terms=match.terms,
                     regions=match.regions,
                     snippets=match.snippets,
-                    story_id=story_id,
                 )
                 records.append(AlertRecord(alert_id, rule.name, channel, rule.severity, payload))
         return records

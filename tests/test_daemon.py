@@ -110,6 +110,7 @@ def test_a_matching_article_reaches_the_desk_once_by_webhook_and_email(
     assert payload["article"]["published_at"] == "2026-11-24T09:30:00Z"
     assert {t.casefold() for t in payload["matched"]["terms"]} >= {"csto", "russian troops"}
     assert any("Russian troops" in s for s in payload["matched"]["snippets"])
+    assert isinstance(payload["story"]["id"], int)
 
     [mail] = smtp_server.mails
     assert mail.rcpt_tos == ("analyst@example.org",)

@@ -84,79 +84,6 @@ def script_flags(name: str) -> int:
     return 0
 
 
-# Case endings of a Russian adjective in front of a name ("Южная Корея" ->
-# "Южной Корее", "Соединённые Штаты" -> "Соединённых Штатов").
-ADJECTIVE_CASES = {
-    "ая": ("ая", "ой", "ую", "ою"),
-    "яя": ("яя", "ей", "юю"),
-    "ий": ("ий", "ого", "ому", "им", "ом"),
-    "ый": ("ый", "ого", "ому", "ым", "ом"),
-    "ое": ("ое", "ого", "ому", "ым", "ом"),
-    "ые": ("ые", "ых", "ым", "ыми"),
-    "ие": ("ие", "их", "им", "ими"),
-}
-
-
-def adjective_forms(word: str) -> list[str]:
-    for ending, forms in ADJECTIVE_CASES.items():
-        if word.endswith(ending) and len(word) > len(ending) + 2:
-            return [word[: -len(ending)] + form for form in forms]
-    return [word]
-
-
-# A shorter stem would start too many other words ("Мал" of "Мали" starts
-# "Малинин"); such names get their case forms spelled out instead.
-MIN_STEM = 4
-SHORT_NAME_ENDINGS = {
-    "а": ("ы", "е", "у", "ой", "ою"),
-    "я": ("и", "е", "ю", "ей"),
-    "ь": ("и", "ью", "я", "ю", "е", "ем"),
-    "й": ("я", "ю", "е", "ем"),
-}
-CONSONANT_ENDINGS = ("а", "у", "е", "ом")
-
-
-def russian_short_forms(name: str) -> list[str]:
-    """Spelled-out case forms of a one-word name too short for a stem ("Куба" -> "Кубе")."""
-    if " " in name or len(name) > 5 or len(name) < 3:
-        return []
-    last = name[-1]
-    if last in SHORT_NAME_ENDINGS:
-        endings = SHORT_NAME_ENDINGS[last]
-        if last == "а" and name[-2] in "гкхжшчщ":
-            endings = ("и", "е", "у", "ой", "ою")
-        return [name[:-1] + e for e in endings]
-    if last.isalpha() and last not in "оеиыуюэё":
-        return [name + e for e in CONSONANT_ENDINGS]
-    return []
-
-
-def russian_stems(name: str) -> list[str]:
-    """The stems a Russian name's case forms share, one per form of its adjectives.
-
-    Russian declines place names ("в Таджикистане", "из Москвы"); matching
-    the stem plus a short ending covers every case without a morphology
-    library. Names in front of the last word are inflected explicitly.
-    """
-    words = name.split(" ")
-    last = words[-1]
-    if len(last) < 4 or "-" in last[-3:]:
-        return []
-    if last[-1] in "аяйьоыеи":
-        last = last[:-1]
-        if last[-1] in "иы" and len(last) > 5:
-            last = last[:-1]
-    if len(last) < MIN_STEM:
-        return []
-    if len(words) > 3:
-        return [" ".join([*words[:-1], last])]
-    heads = [adjective_forms(w) for w in words[:-1]]
-    stems = [[]]
-    for options in heads:
-        stems = [[*stem, option] for stem in stems for option in options]
-    return [" ".join([*stem, last]) for stem in stems]
-
-
 def cased(name: str) -> str:
     return unicodedata.normalize("NFC", name.strip())
 
@@ -391,27 +318,6 @@ def add_cities(b: Builder, geo_countries: dict[str, dict]) -> None:
             b.name(n, pid)
 
 
-SUBDIVISION_ALIASES = {
-    "TJ-GB": ["Gorno-Badakhshan", "GBAO", "Badakhshan", "Горно-Бадахшанская", "Горный Бадахшан"],
-    "TJ-SU": ["Sughd", "Sogd", "Согдийская область", "Согд"],
-    "TJ-KT": ["Khatlon", "Хатлонская область", "Хатлон"],
-    "KG-B": ["Batken", "Баткенская область", "Баткен"],
-    "KG-O": ["Osh Region", "Ошская область"],
-    "KG-J": ["Jalal-Abad Region", "Джалал-Абадская область"],
-    "UZ-FA": ["Fergana Region", "Ферганская область"],
-    "GB-WLS": ["Wales", "Уэльс"],
-    "GB-ENG": ["England", "Англия"],
-    "GB-SCT": ["Scotland", "Шотландия"],
-    "GB-NIR": ["Northern Ireland", "Северная Ирландия"],
-    "RU-CE": ["Chechnya", "Chechen Republic", "Чечня", "Чеченская Республика"],
-    "RU-DA": ["Dagestan", "Дагестан"],
-    "RU-IN": ["Ingushetia", "Ингушетия"],
-    "UA-43": ["Crimea", "Крым"],
-    "UA-14": ["Donetsk Oblast", "Донецкая область"],
-    "UA-09": ["Luhansk Oblast", "Луганская область"],
-    "US-DC": ["District of Columbia"],
-}
-
 # Subdivision names that are ordinary words or directions: they would tag
 # half the articles in English ("Central", "North", "Capital").
 SUBDIVISION_NAME_BLOCKLIST = re.compile(
@@ -422,53 +328,6 @@ SUBDIVISION_NAME_BLOCKLIST = re.compile(
     r"(?:\s+(?:region|province|district|department))?)$",
     re.IGNORECASE,
 )
-
-
-# AP-style state abbreviations in US local news ("Athens, Ga."); matched with
-# their dot and case, so "La" and "Pa" alone are nothing.
-US_STATE_ABBREVIATIONS = {
-    "AL": "Ala.",
-    "AZ": "Ariz.",
-    "AR": "Ark.",
-    "CA": "Calif.",
-    "CO": "Colo.",
-    "CT": "Conn.",
-    "FL": "Fla.",
-    "GA": "Ga.",
-    "IL": "Ill.",
-    "KS": "Kan.",
-    "KY": "Ky.",
-    "LA": "La.",
-    "MD": "Md.",
-    "MA": "Mass.",
-    "MI": "Mich.",
-    "MN": "Minn.",
-    "MS": "Miss.",
-    "MO": "Mo.",
-    "MT": "Mont.",
-    "NE": "Neb.",
-    "NV": "Nev.",
-    "NH": "N.H.",
-    "NJ": "N.J.",
-    "NM": "N.M.",
-    "NY": "N.Y.",
-    "NC": "N.C.",
-    "ND": "N.D.",
-    "OK": "Okla.",
-    "OR": "Ore.",
-    "PA": "Pa.",
-    "RI": "R.I.",
-    "SC": "S.C.",
-    "SD": "S.D.",
-    "TN": "Tenn.",
-    "TX": "Texas",
-    "VT": "Vt.",
-    "VA": "Va.",
-    "WA": "Wash.",
-    "WV": "W.Va.",
-    "WI": "Wis.",
-    "WY": "Wyo.",
-}
 
 
 US_POPULATION = 330_000_000
@@ -496,7 +355,7 @@ def add_subdivisions(b: Builder, country_population: dict[str, int]) -> dict[str
         if s.parent_code is not None:
             continue
         name = clean_subdivision_name(s.name)
-        aliases = SUBDIVISION_ALIASES.get(s.code, [])
+        aliases = geo_tables.SUBDIVISION_ALIASES.get(s.code, [])
         display = aliases[0] if aliases and LATIN.search(aliases[0]) else name
         subs[s.code] = {"name": display, "country": s.country_code}
         # A subdivision carries its country's population: the parishes of a
@@ -515,8 +374,10 @@ def add_subdivisions(b: Builder, country_population: dict[str, int]) -> dict[str
         for n in names:
             if n and not SUBDIVISION_NAME_BLOCKLIST.match(n) and not n[:1].islower():
                 b.name(n, pid)
-        if s.country_code == "US" and s.code[3:] in US_STATE_ABBREVIATIONS:
-            b.name(US_STATE_ABBREVIATIONS[s.code[3:]], pid, EXACT)
+        if s.country_code == "US" and s.code[3:] in geo_tables.US_STATE_ABBREVIATIONS:
+            b.name(geo_tables.US_STATE_ABBREVIATIONS[s.code[3:]], pid, EXACT)
+        for abbreviation in geo_tables.OTHER_ABBREVIATIONS.get(s.code, ()):
+            b.name(abbreviation, pid, EXACT)
     return subs
 
 

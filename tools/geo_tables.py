@@ -346,3 +346,83 @@ North Sea | Северное море =
 South China Sea | Южно-Китайское море =
 Gulf of Mexico | Мексиканский залив =
 """
+
+# Names the ISO data spells locally or not at all (first one: display name).
+SUBDIVISION_ALIASES = {
+    "TJ-GB": ["Gorno-Badakhshan", "GBAO", "Badakhshan", "Горно-Бадахшанская", "Горный Бадахшан"],
+    "TJ-SU": ["Sughd", "Sogd", "Согдийская область", "Согд"],
+    "TJ-KT": ["Khatlon", "Хатлонская область", "Хатлон"],
+    "KG-B": ["Batken", "Баткенская область", "Баткен"],
+    "KG-O": ["Osh Region", "Ошская область"],
+    "KG-J": ["Jalal-Abad Region", "Джалал-Абадская область"],
+    "UZ-FA": ["Fergana Region", "Ферганская область"],
+    "GB-WLS": ["Wales", "Уэльс"],
+    "GB-ENG": ["England", "Англия"],
+    "GB-SCT": ["Scotland", "Шотландия"],
+    "GB-NIR": ["Northern Ireland", "Северная Ирландия"],
+    "RU-CE": ["Chechnya", "Chechen Republic", "Чечня", "Чеченская Республика"],
+    "RU-DA": ["Dagestan", "Дагестан"],
+    "RU-IN": ["Ingushetia", "Ингушетия"],
+    "UA-43": ["Crimea", "Крым"],
+    "UA-14": ["Donetsk Oblast", "Донецкая область"],
+    "UA-09": ["Luhansk Oblast", "Луганская область"],
+    "US-DC": ["District of Columbia"],
+}
+
+# AP-style state abbreviations in US local news ("Athens, Ga."); matched with
+# their dot and case, so "La" and "Pa" alone are nothing.
+US_STATE_ABBREVIATIONS = {
+    "AL": "Ala.",
+    "AZ": "Ariz.",
+    "AR": "Ark.",
+    "CA": "Calif.",
+    "CO": "Colo.",
+    "CT": "Conn.",
+    "FL": "Fla.",
+    "GA": "Ga.",
+    "IL": "Ill.",
+    "KS": "Kan.",
+    "KY": "Ky.",
+    "LA": "La.",
+    "MD": "Md.",
+    "MA": "Mass.",
+    "MI": "Mich.",
+    "MN": "Minn.",
+    "MS": "Miss.",
+    "MO": "Mo.",
+    "MT": "Mont.",
+    "NE": "Neb.",
+    "NV": "Nev.",
+    "NH": "N.H.",
+    "NJ": "N.J.",
+    "NM": "N.M.",
+    "NY": "N.Y.",
+    "NC": "N.C.",
+    "ND": "N.D.",
+    "OK": "Okla.",
+    "OR": "Ore.",
+    "PA": "Pa.",
+    "RI": "R.I.",
+    "SC": "S.C.",
+    "SD": "S.D.",
+    "TN": "Tenn.",
+    "TX": "Texas",
+    "VT": "Vt.",
+    "VA": "Va.",
+    "WA": "Wash.",
+    "WV": "W.Va.",
+    "WI": "Wis.",
+    "WY": "Wyo.",
+}
+
+# The same for Canadian provinces and Australian states; "B.C." is left out
+# (it is also the era), and so are two-letter codes such as "WA".
+OTHER_ABBREVIATIONS = {
+    "CA-ON": ("Ont.",),
+    "CA-QC": ("Que.",),
+    "CA-AB": ("Alta.",),
+    "CA-SK": ("Sask.",),
+    "CA-NL": ("Nfld.",),
+    "AU-NSW": ("NSW", "N.S.W."),
+    "AU-QLD": ("Qld", "Qld."),
+}

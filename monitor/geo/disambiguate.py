@@ -102,7 +102,7 @@ BIG_CITY = 100_000
 SMALL_COUNTRY = 1_000_000
 # Prior weight of a candidate: a country or demonym beats any city, a capital
 # or state beats most; among cities, population decides.
-KIND_PRIOR = {"country": 1e9, "demonym": 1e9, "subdivision": 1e8, "region": 1e9}
+KIND_PRIOR = {"country": 1e9, "demonym": 1e9, "subdivision": 5e6, "region": 1e9}
 CONTEXT_BONUS = 2.0  # log10 units: the candidate's country is already in evidence
 SUBDIVISION_BONUS = 3.0  # the candidate's subdivision is mentioned too ("Paris, Texas")
 # A candidate that is this many log10 units above all others wins without context.

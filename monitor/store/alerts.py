@@ -24,6 +24,11 @@ PENDING, SENDING, RETRYING, DELIVERED, FAILED = (
 )
 
 
+def with_story(payload: dict[str, Any], story_id: int) -> dict[str, Any]:
+    """The payload naming its story: known only here when the article starts a new story."""
+    return {**payload, "story": {"id": story_id}}
+
+
 def insert_alerts(
     connection: Connection,
     alerts: Sequence[AlertRecord],
@@ -48,7 +53,7 @@ def insert_alerts(
                 attempts=0,
                 next_attempt_at=now,
                 created_at=now,
-                payload=alert.payload,
+                payload=with_story(alert.payload, story_id),
             )
             .returning(Alert.id)
         )
