@@ -136,7 +136,7 @@ def make_vocabulary(rng: random.Random) -> Vocabulary:
     stopwords = STOPWORDS.split()
     background = stopwords + pseudo_words(rng, 6_000, 1, 3, set(stopwords))
     names = [w.capitalize() for w in pseudo_words(rng, 100_000, 2, 4, set(background))]
-    entities = [" ".join(rng.sample(names, rng.choice((2, 2, 3)))) for _ in range(5_000)]
+    entities = [" ".join(rng.sample(names, rng.choice((2, 2, 3)))) for _ in range(20_000)]
     return Vocabulary(Pool.zipf(background, 1.0), Pool.zipf(names, 0.8), Pool.zipf(entities, 0.7))
 
 
@@ -174,7 +174,7 @@ def make_article(rng: random.Random, vocab: Vocabulary, size: int = 3_000) -> Do
 
 def make_rules(rng: random.Random, vocab: Vocabulary, count: int) -> list[RuleSpec]:
     """Rules of realistic shape: topical names and phrases, narrowed by everyday words."""
-    names = vocab.names.items[100:]
+    names = vocab.names.items[2_000:]
     common = vocab.background.items[100:3_000]
 
     def topical() -> str:
@@ -191,13 +191,13 @@ def make_rules(rng: random.Random, vocab: Vocabulary, count: int) -> list[RuleSp
         return "(" + " OR ".join(term() for _ in range(rng.randint(low, high))) + ")"
 
     shapes: list[tuple[int, Callable[[], str]]] = [
-        (30, lambda: any_of(topical, 1, 4)),
-        (25, lambda: f"{any_of(topical, 1, 4)} AND {any_of(everyday, 1, 3)}"),
-        (15, lambda: f"{any_of(topical, 2, 4)} AND NOT {everyday()}"),
-        (10, lambda: f"{topical()} NEAR/{rng.randint(2, 10)} {everyday()}"),
+        (15, lambda: any_of(topical, 1, 2)),
+        (30, lambda: f"{any_of(topical, 1, 4)} AND {any_of(everyday, 1, 3)}"),
+        (10, lambda: f"{any_of(topical, 1, 3)} AND NOT {everyday()}"),
+        (12, lambda: f"{topical()} NEAR/{rng.randint(2, 10)} {everyday()}"),
         (8, lambda: f"{rng.choice(names)[:5]}* AND {any_of(everyday, 1, 3)}"),
-        (6, lambda: f"title:{topical()} OR ({topical()} {everyday()})"),
-        (6, lambda: f"{any_of(topical, 1, 3)} {everyday()} -{topical()}"),
+        (10, lambda: f"title:{topical()} OR ({topical()} {everyday()})"),
+        (15, lambda: f"{any_of(topical, 1, 3)} {everyday()} -{topical()}"),
     ]
     weights = [weight for weight, _ in shapes]
     specs = []
@@ -207,11 +207,11 @@ def make_rules(rng: random.Random, vocab: Vocabulary, count: int) -> list[RuleSp
         if rng.random() < 0.1:
             regions = (RegionSpec("region", frozenset(rng.sample(COUNTRIES, 3))),)
         kind = rng.random()
-        if kind < 0.01:
-            region = RegionSpec("region", frozenset(rng.sample(COUNTRIES, 2)))
+        if kind < 0.002:
+            region = RegionSpec("region", frozenset(rng.sample(COUNTRIES, 1)))
             specs.append(RuleSpec(name, regions=(region,)))
         elif kind < 0.2:
-            keywords = tuple(topical().strip('"') for _ in range(rng.randint(1, 5)))
+            keywords = tuple(topical().strip('"') for _ in range(rng.randint(1, 3)))
             specs.append(RuleSpec(name, keywords=keywords, regions=regions))
         else:
             query = rng.choices(shapes, weights)[0][1]()

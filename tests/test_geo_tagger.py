@@ -90,6 +90,17 @@ def test_people_and_words_are_not_places(gazetteer: Gazetteer, text: str) -> Non
     assert countries(gazetteer, text) == set()
 
 
+def test_headline_capitals_do_not_hide_places(gazetteer: Gazetteer) -> None:
+    tags = tag_places(gazetteer, "Floods Hit Khatlon Province In Southern Tajikistan", "")
+    assert [t.code for t in tags.countries] == ["TJ"]
+    assert [t.code for t in tags.subdivisions] == ["TJ-KT"]
+
+
+def test_a_kind_of_place_after_the_name_is_not_a_surname(gazetteer: Gazetteer) -> None:
+    assert countries(gazetteer, "Officials said Khatlon Province was flooded.") == {"TJ"}
+    assert countries(gazetteer, "The Moscow Mayor spoke on Tuesday.") == {"RU"}
+
+
 def test_jordan_counts_when_amman_puts_it_in_the_article(gazetteer: Gazetteer) -> None:
     tags = tag_places(gazetteer, "", "The king spoke in Amman. Jordan will host the talks.")
     assert [t.code for t in tags.countries] == ["JO"]

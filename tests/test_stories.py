@@ -193,6 +193,29 @@ def test_labelled_set_pairs_meet_precision_and_recall_floors() -> None:
     assert recall >= 0.85, counts
 
 
+def test_index_rebuilt_from_stored_fingerprints_decides_the_same() -> None:
+    articles = labelled_articles()[:60]
+    stored: list[tuple[int, bytes, str, datetime]] = []
+    live = StoryIndex()
+    for number, article in enumerate(articles):
+        fp = fingerprint(article.title, article.text)
+        now = T0 + timedelta(minutes=number)
+        story = live.find(fp, url_hash=article.url_hash, now=now)
+        story = number if story is None else story
+        live.add(story, fp, url_hash=article.url_hash, seen_at=now)
+        stored.append((story, fp.to_bytes(), article.url_hash, now))
+
+    rebuilt = StoryIndex()
+    for story, data, url_hash, seen_at in stored:
+        rebuilt.add(story, StoryFingerprint.from_bytes(data), url_hash=url_hash, seen_at=seen_at)
+    later = T0 + timedelta(hours=1)
+    for article in labelled_articles()[60:]:
+        fp = fingerprint(article.title, article.text)
+        assert rebuilt.find(fp, url_hash="new", now=later) == live.find(
+            fp, url_hash="new", now=later
+        )
+
+
 def test_articles_leave_the_window_and_are_dropped_on_expiry() -> None:
     index = StoryIndex(window=timedelta(hours=72))
     fp = fingerprint(base("25-red-sea-ship").title, body("25-red-sea-ship"))
@@ -306,8 +329,17 @@ def test_short_text_has_no_body_signature_and_short_title_no_key() -> None:
         ("Quake hits eastern Turkey | Eurasia Daily Monitor", "quake hits eastern turkey"),
         ("QUAKE hits eastern   Turkey!", "quake hits eastern turkey"),
         ("Kazakhstan - Kyrgyzstan border reopens", "kazakhstan kyrgyzstan border reopens"),
+        ("Quake hits eastern Turkey: dozens hurt", "quake hits eastern turkey dozens hurt"),
+        ("Граница Киргизии и Таджикистана — Азаттык", "граница киргизии и таджикистана"),
     ],
-    ids=["dash site suffix", "pipe site suffix", "case and punctuation", "dash inside headline"],
+    ids=[
+        "dash site suffix",
+        "pipe site suffix",
+        "case and punctuation",
+        "dash inside headline",
+        "colon is part of the headline",
+        "cyrillic with em dash",
+    ],
 )
 def test_titles_normalise_without_site_names(title: str, normal: str) -> None:
     assert normalise_title(title) == normal

@@ -26,6 +26,7 @@ from babel import Locale
 
 sys.path.insert(0, str(Path(__file__).parent))
 import geo_tables
+from geo_russian import russian_short_forms, russian_stems
 
 from monitor.geo.gazetteer import (
     ANYCASE,

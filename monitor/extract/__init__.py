@@ -4,7 +4,8 @@
 It never raises on malformed input and bounds its work: bodies above
 ``MAX_HTML_BYTES`` are cut (an article's text is near the top of any sane
 page), and the main-text scorer skips pathological trees above ``MAX_NODES``
-(their metadata is still read).
+(their metadata is still read). Pages are parsed with lxml directly rather
+than BeautifulSoup, for speed: ``monitor.extract.content`` says why.
 """
 
 from __future__ import annotations

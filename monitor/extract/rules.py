@@ -8,9 +8,8 @@ as plain XPath afterwards.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from cssselect import GenericTranslator, SelectorError
+from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -55,6 +54,5 @@ def apply_rules(root: HtmlElement, rules: ExtractRules) -> list[HtmlElement] | N
     return outer or None
 
 
-@lru_cache(maxsize=256)
 def _compiled(selector: str) -> etree.XPath:
-    return etree.XPath(GenericTranslator().css_to_xpath(selector))
+    return etree.XPath(HTMLTranslator().css_to_xpath(selector))

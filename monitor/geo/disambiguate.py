@@ -9,7 +9,9 @@ keeps "Paris, Texas" in the US and "Chad Smith said" out of Africa.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import NamedTuple
 
 from monitor.geo.gazetteer import Gazetteer, Place
@@ -17,78 +19,82 @@ from monitor.geo.tagger import Match
 
 # Names that are usually people or words. They count only when another
 # mention already puts their country in the article ("Amman ... Jordan").
-STOP_LIST: dict[str, str] = {
-    "chad": "a common given name (Chad Smith)",
-    "jordan": "a given name and surname (Michael Jordan)",
-    "georgia": "the US state and a given name as often as the country",
-    "nice": "an English adjective",
-    "reading": "an English noun",
-    "mobile": "an English adjective",
-    "split": "an English verb",
-    "bath": "an English noun",
-    "orange": "a colour and a company",
-    "florence": "a given name",
-    "victoria": "a given name, a state and a lake",
-    "lincoln": "a surname and a president",
-    "jackson": "a surname",
-    "austin": "a given name and surname",
-    "charlotte": "a given name",
-    "hamilton": "a surname",
-    "kent": "a given name and surname",
-    "madison": "a given name and surname",
-    "marion": "a given name",
-    "independence": "an English noun",
-    "concord": "an English noun",
-    "english": "the language far more often than England",
-    "latin": "the language",
-    "deal": "an English noun",
-    "buy": "an English verb",
-    "of": "an English preposition",
-    "hope": "an English noun",
-    "liberty": "an English noun",
-    "union": "an English noun",
-    "normal": "an English adjective",
-    "university": "an English noun",
-    "college": "an English noun",
-    "university park": "a campus name in many states",
-    "man": "an English noun (and a city in Côte d'Ivoire)",
-    "mary": "a given name (and a Turkmen province)",
-    "delta": "an English noun (and a Nigerian state)",
-    "gulf": "an English noun",
-    "bay": "an English noun",
-    "pool": "an English noun",
-    "van": "an English noun and a surname particle",
-    "bar": "an English noun",
-    "flores": "a surname",
-    "nelson": "a given name and surname",
-    "rivera": "a surname",
-    "toyota": "the carmaker",
-    "central": "an English adjective (and several towns)",
-    "republic": "an English noun (and a US town)",
-    "summit": "an English noun",
-    "bend": "an English noun",
-    "liberal": "an English adjective",
-    "rivers": "an English noun (and a Nigerian state)",
-    "harrison": "a given name and surname",
-    "weston": "a surname",
-    "elizabeth": "a given name",
-    "mason": "a given name and surname",
-    "douglas": "a given name and surname",
-    "parker": "a surname",
-    "rogers": "a surname",
-    "cheng": "a Chinese surname",
-    "chu": "a Chinese and Vietnamese surname",
-    "bush": "a surname and a common noun",
-    "duma": "the Russian parliament",
-    "george": "a given name",
-    "paterson": "a surname",
-    "marshall": "a surname and a rank",
-    "bradley": "a given name and surname",
-    "march": "a month and a verb",
-    "may": "a month and a verb",
-    "august": "a month and an adjective",
-}
+STOP_LIST: Mapping[str, str] = MappingProxyType(
+    {
+        "chad": "a common given name (Chad Smith)",
+        "jordan": "a given name and surname (Michael Jordan)",
+        "georgia": "the US state and a given name as often as the country",
+        "nice": "an English adjective",
+        "reading": "an English noun",
+        "mobile": "an English adjective",
+        "split": "an English verb",
+        "bath": "an English noun",
+        "orange": "a colour and a company",
+        "florence": "a given name",
+        "victoria": "a given name, a state and a lake",
+        "lincoln": "a surname and a president",
+        "jackson": "a surname",
+        "austin": "a given name and surname",
+        "charlotte": "a given name",
+        "hamilton": "a surname",
+        "kent": "a given name and surname",
+        "madison": "a given name and surname",
+        "marion": "a given name",
+        "independence": "an English noun",
+        "concord": "an English noun",
+        "english": "the language far more often than England",
+        "latin": "the language",
+        "deal": "an English noun",
+        "buy": "an English verb",
+        "of": "an English preposition",
+        "hope": "an English noun",
+        "liberty": "an English noun",
+        "union": "an English noun",
+        "normal": "an English adjective",
+        "university": "an English noun",
+        "college": "an English noun",
+        "university park": "a campus name in many states",
+        "man": "an English noun (and a city in Côte d'Ivoire)",
+        "mary": "a given name (and a Turkmen province)",
+        "delta": "an English noun (and a Nigerian state)",
+        "gulf": "an English noun",
+        "bay": "an English noun",
+        "pool": "an English noun",
+        "van": "an English noun and a surname particle",
+        "bar": "an English noun",
+        "flores": "a surname",
+        "nelson": "a given name and surname",
+        "rivera": "a surname",
+        "toyota": "the carmaker",
+        "central": "an English adjective (and several towns)",
+        "republic": "an English noun (and a US town)",
+        "summit": "an English noun",
+        "bend": "an English noun",
+        "liberal": "an English adjective",
+        "rivers": "an English noun (and a Nigerian state)",
+        "harrison": "a given name and surname",
+        "weston": "a surname",
+        "elizabeth": "a given name",
+        "mason": "a given name and surname",
+        "douglas": "a given name and surname",
+        "parker": "a surname",
+        "rogers": "a surname",
+        "cheng": "a Chinese surname",
+        "chu": "a Chinese and Vietnamese surname",
+        "bush": "a surname and a common noun",
+        "duma": "the Russian parliament",
+        "george": "a given name",
+        "paterson": "a surname",
+        "marshall": "a surname and a rank",
+        "bradley": "a given name and surname",
+        "march": "a month and a verb",
+        "may": "a month and a verb",
+        "august": "a month and an adjective",
+    }
+)
 
+# Kinds whose one-word names double as first names and surnames.
+TOWN_KINDS = frozenset({"city", "capital"})
 # Kinds that name an area holding towns: settled before the towns.
 AREA_KINDS = frozenset({"country", "subdivision"})
 # Kinds whose unambiguous names are evidence on their own.
@@ -102,7 +108,9 @@ BIG_CITY = 100_000
 SMALL_COUNTRY = 1_000_000
 # Prior weight of a candidate: a country or demonym beats any city, a capital
 # or state beats most; among cities, population decides.
-KIND_PRIOR = {"country": 1e9, "demonym": 1e9, "subdivision": 5e6, "region": 1e9}
+KIND_PRIOR: Mapping[str, float] = MappingProxyType(
+    {"country": 1e9, "demonym": 1e9, "subdivision": 5e6, "region": 1e9}
+)
 CONTEXT_BONUS = 2.0  # log10 units: the candidate's country is already in evidence
 SUBDIVISION_BONUS = 3.0  # the candidate's subdivision is mentioned too ("Paris, Texas")
 # A candidate that is this many log10 units above all others wins without context.
@@ -117,86 +125,121 @@ class Resolved(NamedTuple):
 
 
 def prior(place: Place) -> float:
+    """How likely a reading is before context: a capital is named ten times its size."""
     if place.kind == "capital":
         return max(place.population * 10, 5e6)
     return KIND_PRIOR.get(place.kind, float(max(place.population, 1)))
 
 
 def is_strong(place: Place) -> bool:
+    """Whether the reading may bring its country into the article on its own."""
     if place.kind == "subdivision":
         return place.population >= SMALL_COUNTRY
     return place.kind in STRONG_KINDS or (place.kind == "city" and place.population >= BIG_CITY)
 
 
-def looks_like_a_person_or_word(match: Match, places: Sequence[Place]) -> bool:
-    """Why a single match is not trusted on its own.
+def looks_like_a_word(match: Match, places: Sequence[Place]) -> bool:
+    """A name that counts only when another mention puts its country in the article.
 
     - stop-listed names are people or words more often than places;
-    - a capitalised name at a sentence start may just be a capitalised word;
-    - a city or capital next to another capitalised word is usually part of
-      a person's or organisation's name ("Paris Hilton", "Maria Flores").
+    - a capitalised small town at a sentence start may just be a capitalised word;
+    - a town or capital before another capitalised word may be a person's
+      first name ("Paris Hilton") as well as a local body ("Toronto Transit
+      Commission"): the article has to be about that country already.
     """
-    key = match.surface.casefold()
-    if key in STOP_LIST:
+    if match.surface.casefold() in STOP_LIST:
         return True
-    kinds = {p.kind for p in places}
-    if kinds <= {"city", "capital", "subdivision"} and " " not in match.surface:
-        if match.capital_after or match.capital_before:
-            return True
-        if match.sentence_initial and all(p.population < BIG_CITY for p in places):
-            return True
-    return False
+    if " " in match.surface:
+        return False
+    if match.capital_after and all(p.kind in TOWN_KINDS for p in places):
+        return True
+    return match.sentence_initial and all(
+        p.kind == "city" and p.population < BIG_CITY for p in places
+    )
+
+
+def looks_like_a_surname(match: Match, places: Sequence[Place]) -> bool:
+    """A one-word town or capital after a capitalised word is a surname ("Jim Harrison").
+
+    The place reading is dropped even when its country is in the article.
+    Directions and qualifiers ("Western Pennsylvania", "Greater London")
+    are not first names; the tagger does not flag those.
+    """
+    if " " in match.surface or not match.capital_before:
+        return False
+    return all(p.kind in TOWN_KINDS for p in places)
 
 
 def resolve(gazetteer: Gazetteer, matches: Sequence[Match]) -> list[Resolved]:
     """Choose one place per match, or drop the match, using document-level evidence."""
-    places = gazetteer.places
-    options = [[places[c] for c in m.candidates] for m in matches]
-    evidence: set[str] = set()
-    subdivisions: set[str] = set()
-    chosen: list[Place | None] = [None] * len(matches)
-    suspicious = [looks_like_a_person_or_word(m, o) for m, o in zip(matches, options, strict=True)]
-    # 1. Unambiguous strong names: every candidate in one country.
-    for i, places in enumerate(options):
+    kept = []
+    for match in matches:
+        places = [gazetteer.places[c] for c in match.candidates]
+        if not looks_like_a_surname(match, places):
+            kept.append((match, places))
+    options = [places for _, places in kept]
+    doc = Evidence(
+        options=options,
+        chosen=[None] * len(kept),
+        suspicious=[looks_like_a_word(m, places) for m, places in kept],
+    )
+    choose_unambiguous_names(doc)
+    choose_ambiguous_names_in_context(doc)
+    admit_corroborated_weak_names([m for m, _ in kept], doc)
+    return [
+        Resolved(match, place)
+        for (match, _), place in zip(kept, doc.chosen, strict=True)
+        if place is not None
+    ]
+
+
+@dataclass
+class Evidence:
+    """The document-level state of resolution: what is chosen, what is known."""
+
+    options: list[list[Place]]
+    chosen: list[Place | None]
+    suspicious: list[bool]
+    countries: set[str] = field(default_factory=set)
+    subdivisions: set[str] = field(default_factory=set)
+
+    def choose(self, i: int, place: Place) -> None:
+        self.chosen[i] = place
+        if place.country:
+            self.countries.add(place.country)
+        if place.subdivision:
+            self.subdivisions.add(place.subdivision)
+
+
+def choose_unambiguous_names(doc: Evidence) -> None:
+    """Regions, and strong names whose every reading lies in one country."""
+    for i, places in enumerate(doc.options):
         regions = [p for p in places if p.kind == "region"]
         if regions:
-            chosen[i] = regions[0]
+            doc.choose(i, regions[0])
             continue
-        countries = {p.country for p in places}
-        if len(countries) == 1 and not suspicious[i]:
+        if len({p.country for p in places}) == 1 and not doc.suspicious[i]:
             best = max(places, key=prior)
             if is_strong(best):
-                chosen[i] = best
-                evidence.add(best.country)
-                if best.subdivision:
-                    subdivisions.add(best.subdivision)
-    # 2. Ambiguous names read in context; a clear favourite may add a country.
-    # Names that may be a state or country go first, so that "Ontario" is
-    # settled before "London" is weighed.
-    pending = [i for i, place in enumerate(chosen) if place is None]
-    pending.sort(key=lambda i: not any(p.kind in AREA_KINDS for p in options[i]))
+                doc.choose(i, best)
+
+
+def choose_ambiguous_names_in_context(doc: Evidence) -> None:
+    """Read the other names in the light of the evidence; a clear favourite may add a country.
+
+    Names that may be a state or country go first, so that "Ontario" is
+    settled before "London" is weighed.
+    """
+    pending = [i for i, place in enumerate(doc.chosen) if place is None]
+    pending.sort(key=lambda i: not any(p.kind in AREA_KINDS for p in doc.options[i]))
     for i in pending:
-        places = options[i]
-        best, margin = best_in_context(places, evidence, subdivisions)
-        in_evidence = best.country in evidence
-        if in_evidence or (margin >= DOMINANCE and is_strong(best) and not suspicious[i]):
-            chosen[i] = best
-            evidence.add(best.country)
-            if best.subdivision:
-                subdivisions.add(best.subdivision)
-    # 3. Weak names that agree: two different names, each only in one country,
-    # vouch for each other ("Bicester ... Oxford").
-    admit_corroborated_weak_names(matches, options, chosen, suspicious, evidence)
-    return [Resolved(m, p) for m, p in zip(matches, chosen, strict=True) if p is not None]
+        best, margin = best_in_context(doc.options[i], doc.countries, doc.subdivisions)
+        clear_favourite = margin >= DOMINANCE and is_strong(best) and not doc.suspicious[i]
+        if best.country in doc.countries or clear_favourite:
+            doc.choose(i, best)
 
 
-def admit_corroborated_weak_names(
-    matches: Sequence[Match],
-    options: Sequence[Sequence[Place]],
-    chosen: list[Place | None],
-    suspicious: Sequence[bool],
-    evidence: set[str],
-) -> None:
+def admit_corroborated_weak_names(matches: Sequence[Match], doc: Evidence) -> None:
     """Admit a country that two different unresolved names point to.
 
     At least one of the two must mean only places in that country: "Bicester"
@@ -205,8 +248,8 @@ def admit_corroborated_weak_names(
     """
     names: dict[str, set[str]] = {}
     sole: dict[str, set[str]] = {}
-    for i, places in enumerate(options):
-        if chosen[i] is not None or suspicious[i]:
+    for i, places in enumerate(doc.options):
+        if doc.chosen[i] is not None or doc.suspicious[i]:
             continue
         countries = {p.country for p in places if p.kind != "region"}
         surface = matches[i].surface.casefold()
@@ -217,12 +260,12 @@ def admit_corroborated_weak_names(
     agreed = {c for c, surfaces in names.items() if len(surfaces) >= 2 and c in sole}
     if not agreed:
         return
-    evidence |= agreed
-    for i, places in enumerate(options):
-        if chosen[i] is None:
-            best = max((p for p in places if p.country in evidence), key=prior, default=None)
-            if best is not None and not (suspicious[i] and best.country not in agreed):
-                chosen[i] = best
+    doc.countries |= agreed
+    for i, places in enumerate(doc.options):
+        if doc.chosen[i] is None:
+            best = max((p for p in places if p.country in doc.countries), key=prior, default=None)
+            if best is not None and not (doc.suspicious[i] and best.country not in agreed):
+                doc.choose(i, best)
 
 
 def best_in_context(

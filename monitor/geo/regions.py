@@ -88,8 +88,10 @@ class RegionIndex:
                         frozenset({place.country}),
                         frozenset(),
                     )
-                else:
+                elif place.name == gazetteer.subdivision_name(place.subdivision or ""):
                     region = ResolvedRegion(place.name, frozenset(), frozenset({place.subdivision}))
+                else:
+                    continue  # a US county: it would stand for its whole state
                 add(key, region)
         return cls(index)
 

@@ -27,6 +27,90 @@ from monitor.geo.gazetteer import (
 SENTENCE_ENDS = frozenset(".!?:;\n\"'“”«»")
 
 
+# Words that follow a place name as part of a longer place or office name.
+PLACE_NOUNS = frozenset(
+    {
+        "Province",
+        "Region",
+        "Oblast",
+        "Krai",
+        "State",
+        "County",
+        "City",
+        "District",
+        "Prefecture",
+        "Governorate",
+        "Valley",
+        "Airport",
+        "Mayor",
+        "Governor",
+        "Police",
+        "University",
+        "Council",
+        "Street",
+        "Square",
+        "River",
+        "Lake",
+        "Port",
+        "Harbour",
+        "Harbor",
+        "Station",
+        "Area",
+        "Municipality",
+        "Township",
+        "Parish",
+        "Department",
+        "Territory",
+        "Region's",
+        "Province's",
+        "Government",
+        "Authorities",
+        "Court",
+    }
+)
+
+
+# Capitalised words in front of a place that are not a first name.
+QUALIFIERS = frozenset(
+    {
+        "North",
+        "South",
+        "East",
+        "West",
+        "Northern",
+        "Southern",
+        "Eastern",
+        "Western",
+        "Central",
+        "Upper",
+        "Lower",
+        "Greater",
+        "Metropolitan",
+        "Metro",
+        "Downtown",
+        "Old",
+        "New",
+        "Inner",
+        "Outer",
+        "Mid",
+        "Lake",
+        "Mount",
+        "Fort",
+        "Port",
+        "Saint",
+        "St",
+        "Province",
+        "Region",
+        "State",
+        "County",
+        "City",
+        "Republic",
+        "Kingdom",
+        "Oblast",
+    }
+)
+
+
 class Match(NamedTuple):
     """A name found in the text with the places it may mean.
 
@@ -55,12 +139,15 @@ def find_matches(gazetteer: Gazetteer, text: str, field: str) -> list[Match]:
         hits = merge_hits(hits, list(gazetteer.automaton.other.iter_long(haystack)), gazetteer)
     matches = []
     keys, groups = gazetteer.keys, gazetteer.groups
+    headline = is_title_cased(text)
     for last, group in hits:
         entries = groups[group]
         nospace = decode_entry(entries[0])[1] & NOSPACE
         start = last - len(keys[group]) + (0 if nospace else 1)
         match = match_at(cased, text, field, start, last, entries)
         if match is not None:
+            if headline:
+                match = match._replace(capital_before=False, capital_after=False)
             matches.append(match)
     return matches
 
@@ -135,11 +222,26 @@ def previous_word_is_capitalised(text: str, start: int) -> bool:
     j = i
     while j > 0 and text[j - 1].isalpha():
         j -= 1
-    if j == i or not text[j].isupper():
+    if j == i or not text[j].isupper() or text[j:i] in QUALIFIERS:
         return False
     return not is_sentence_initial(text, j)
 
 
 def next_word_is_capitalised(text: str, end: int) -> bool:
-    """True for "Chad Smith", "Paris Hilton"; false across punctuation."""
-    return end + 1 < len(text) and text[end] == " " and text[end + 1].isupper()
+    """True for "Chad Smith", "Paris Hilton"; false across punctuation.
+
+    A word that says what kind of place precedes it ("Khatlon Province",
+    "Moscow Mayor") is not the second half of a person's name.
+    """
+    if not (end + 1 < len(text) and text[end] == " " and text[end + 1].isupper()):
+        return False
+    stop = end + 1
+    while stop < len(text) and text[stop].isalpha():
+        stop += 1
+    return text[end + 1 : stop] not in PLACE_NOUNS
+
+
+def is_title_cased(text: str) -> bool:
+    """Most longer words capitalised: a headline, where capitals say little."""
+    words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)

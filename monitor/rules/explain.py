@@ -10,6 +10,7 @@ failed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from monitor.rules.evaluate import (
@@ -35,7 +36,7 @@ from monitor.rules.query import (
     keyword_term,
     parse_query,
 )
-from monitor.rules.text import word_spans
+from monitor.rules.text import words
 
 SNIPPETS = 3
 SNIPPET_WORDS = 25
@@ -48,79 +49,89 @@ def term_label(term: Term) -> str:
     return " ".join(term.original) + ("*" if term.prefix else "")
 
 
-def build_match(
-    spec: RuleSpec, tree: Node | None, occurrences: Occurrences, doc: Document, spans: Spans
-) -> RuleMatch:
-    """Describe why a rule that holds for `doc` holds: terms, hits, snippets, regions."""
-    pairs = evidence(tree, occurrences) if tree is not None else []
-    seen: set[tuple[str, Occurrence]] = set()
-    terms: list[str] = []
-    hits: list[Hit] = []
-    located: list[Occurrence] = []
-    for term, occ in pairs:
-        label = term_label(term)
-        if (label, occ) in seen:
-            continue
-        seen.add((label, occ))
-        if label not in terms:
-            terms.append(label)
-        hits.append(Hit(label, occ.field, occ.start))
-        located.append(occ)
-    hits.sort(key=lambda hit: (_FIELD_ORDER[hit.field], hit.position, hit.term))
-    regions = region_hits(spec, doc)
-    region_names = tuple(dict.fromkeys(region.name for region, _ in regions))
-    return RuleMatch(
-        rule=spec.name,
-        terms=tuple(terms),
-        regions=region_names,
-        snippets=make_snippets(doc, located, spans),
-        hits=tuple(hits),
-        places=tuple(dict.fromkeys(place_line(region, place) for region, place in regions)),
-    )
+class MatchBuilder:
+    """Describe the rules that hold for one document, sharing the work between rules.
 
+    Hits, word spans and passages are cached per document: with thousands of
+    rules, several often fire on the same words.
+    """
 
-class Spans:
-    """The character span of every word of the title and text, cut once per document on demand."""
-
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, cut: dict[str, list[str]] | None = None) -> None:
+        self.doc = doc
         self.texts = {"title": doc.title, "text": doc.text}
-        self.cut: dict[str, list[tuple[int, int]]] = {}
+        self.words = cut if cut is not None else {f: words(t) for f, t in self.texts.items()}
+        self.spans: dict[str, list[tuple[int, int]]] = {"title": [], "text": []}
+        self.hit_cache: dict[tuple[str, Occurrence], Hit] = {}
+        self.passages: dict[tuple[str, int, int], str] = {}
 
-    def __getitem__(self, field: str) -> list[tuple[int, int]]:
-        found = self.cut.get(field)
+    def build(self, spec: RuleSpec, tree: Node | None, occurrences: Occurrences) -> RuleMatch:
+        """Describe why a rule that holds for the document holds: terms, hits, snippets, regions."""
+        terms: dict[str, None] = {}
+        hits: dict[Hit, Occurrence] = {}
+        for term, occ in evidence(tree, occurrences) if tree is not None else ():
+            label = term_label(term)
+            terms[label] = None
+            hit = self.hit_cache.get((label, occ))
+            if hit is None:
+                hit = self.hit_cache[label, occ] = Hit(label, occ.field, occ.start)
+            hits[hit] = occ
+        ordered = sorted(hits, key=lambda hit: (_FIELD_ORDER[hit.field], hit.position, hit.term))
+        regions = region_hits(spec, self.doc) if spec.regions else []
+        return RuleMatch(
+            rule=spec.name,
+            terms=tuple(terms),
+            regions=tuple(dict.fromkeys(region.name for region, _ in regions)),
+            snippets=self.snippets(hits.values()),
+            hits=tuple(ordered),
+            places=tuple(dict.fromkeys(place_line(region, place) for region, place in regions)),
+        )
+
+    def snippets(self, occurrences: Iterable[Occurrence]) -> tuple[str, ...]:
+        """Cut up to three ~25-word passages around the occurrences (text before title)."""
+        ordered = sorted(
+            {occ for occ in occurrences if occ.field in self.texts},
+            key=lambda occ: (occ.field != "text", occ.start),
+        )
+        windows: list[tuple[str, int, int]] = []
+        for occ in ordered:
+            if len(windows) == SNIPPETS:
+                break
+            if any(f == occ.field and start <= occ.start < stop for f, start, stop in windows):
+                continue
+            count = len(self.words[occ.field])
+            start = max(0, min(occ.start - _BEFORE, count - SNIPPET_WORDS))
+            stop = min(count, max(start + SNIPPET_WORDS, occ.stop))
+            windows.append((occ.field, start, stop))
+        windows.sort(key=lambda window: (_FIELD_ORDER[window[0]], window[1]))
+        return tuple(self.passage(*window) for window in windows)
+
+    def passage(self, field: str, start: int, stop: int) -> str:
+        key = (field, start, stop)
+        found = self.passages.get(key)
         if found is None:
-            found = self.cut[field] = word_spans(self.texts[field])
+            spans = self.located(field, stop)
+            text = self.texts[field][spans[start][0] : spans[stop - 1][1]]
+            before = "…" if start > 0 else ""
+            after = "…" if stop < len(self.words[field]) else ""
+            found = self.passages[key] = f"{before}{' '.join(text.split())}{after}"
         return found
 
+    def located(self, field: str, count: int) -> list[tuple[int, int]]:
+        """Return the character spans of at least the first `count` words of the field.
 
-def make_snippets(doc: Document, occurrences: list[Occurrence], spans: Spans) -> tuple[str, ...]:
-    """Cut up to three ~25-word passages around the occurrences (text before title)."""
-    texts = spans.texts
-    ordered = sorted(
-        (occ for occ in set(occurrences) if occ.field in texts),
-        key=lambda occ: (occ.field != "text", occ.start),
-    )
-    windows: list[tuple[str, int, int]] = []
-    for occ in ordered:
-        if len(windows) == SNIPPETS:
-            break
-        if any(field == occ.field and start <= occ.start < stop for field, start, stop in windows):
-            continue
-        count = len(spans[occ.field])
-        start = max(0, min(occ.start - _BEFORE, count - SNIPPET_WORDS))
-        stop = min(count, max(start + SNIPPET_WORDS, occ.stop))
-        windows.append((occ.field, start, stop))
-    windows.sort(key=lambda window: (_FIELD_ORDER[window[0]], window[1]))
-    return tuple(
-        _passage(texts[field], spans[field], start, stop) for field, start, stop in windows
-    )
-
-
-def _passage(text: str, spans: list[tuple[int, int]], start: int, stop: int) -> str:
-    body = " ".join(text[spans[start][0] : spans[stop - 1][1]].split())
-    before = "…" if start > 0 else ""
-    after = "…" if stop < len(spans) else ""
-    return f"{before}{body}{after}"
+        Words are substrings of their field in order, so each is found by
+        searching on from the end of the previous one, only as far as needed.
+        """
+        spans = self.spans[field]
+        cut = self.words[field]
+        find = self.texts[field].find
+        offset = spans[-1][1] if spans else 0
+        for word in cut[len(spans) : count]:
+            offset = find(word, offset)
+            end = offset + len(word)
+            spans.append((offset, end))
+            offset = end
+        return spans
 
 
 # -- full explanation ------------------------------------------------------------------
@@ -167,7 +178,7 @@ def explain_rule(spec: RuleSpec, tree: Node | None, doc: Document) -> Explanatio
     if spec.languages is not None:
         parts.append(_filter_part("languages", "language", doc.language, spec.languages))
     matched = all(part.holds for part in parts) and filters_hold(spec, doc)
-    match = build_match(spec, tree, occurrences, doc, Spans(doc)) if matched else None
+    match = MatchBuilder(doc).build(spec, tree, occurrences) if matched else None
     return Explanation(spec.name, matched, tuple(parts), match)
 
 

@@ -14,7 +14,7 @@ from monitor.rules.compiler import (
     index_rules,
     rule_holds,
 )
-from monitor.rules.explain import Explanation, Spans, build_match, explain_rule
+from monitor.rules.explain import Explanation, MatchBuilder, explain_rule
 from monitor.rules.model import Document, Occurrence, RuleMatch, RuleSpec
 from monitor.rules.query import QuerySyntaxError, Term
 from monitor.rules.scan import Scan
@@ -55,13 +55,13 @@ class Matcher:
         """Return a match, with its explanation, for every rule that holds for `doc`."""
         scan = Scan(self._automaton, doc, self._patterns, self._with_meta)
         matches = []
-        spans: Spans | None = None
+        builder: MatchBuilder | None = None
         for number in candidate_rules(scan, doc, self._by_term, self._by_place):
             rule = self._rules[number]
             if rule_holds(rule, scan, doc):
-                spans = spans or Spans(doc)
+                builder = builder or MatchBuilder(doc, scan.body_words())
                 finder = _ScanOccurrences(scan, rule.refs)
-                matches.append(build_match(rule.spec, rule.tree, finder, doc, spans))
+                matches.append(builder.build(rule.spec, rule.tree, finder))
         return matches
 
     def explain(self, doc: Document, rule: str) -> Explanation:

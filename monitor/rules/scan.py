@@ -78,6 +78,9 @@ class Scan:
             self.all_ids = self.present | self.meta.scan(automaton)
         self.cache: dict[TermRef, list[Occurrence]] = {}
 
+    def body_words(self) -> dict[str, list[str]]:
+        return {"title": self.body.first, "text": self.body.second}
+
     def has(self, ref: TermRef) -> bool:
         if ref.term_id not in self.all_ids:
             return False
