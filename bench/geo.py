@@ -46,6 +46,18 @@ class Counts:
         return {"p": p, "r": r, "f1": f1, "mention_acc": acc}
 
 
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (VmHWM; ru_maxrss would count a forking parent)."""
+    try:
+        with Path("/proc/self/status").open() as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def load_gold(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
@@ -96,7 +108,7 @@ def main() -> int:
             tag_places(gazetteer, doc.get("title") or "", doc["text"])
         best = min(best, time.process_time() - t0)
     docs_per_min = len(docs) / best * 60 if best else 0.0
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = peak_rss_mb()
 
     total = Counts()
     print(f"{'corpus':<12} {'docs':>5} {'P':>6} {'R':>6} {'F1':>6} {'m_acc':>6} {'mentions':>8}")

@@ -147,7 +147,7 @@ def make_article(rng: random.Random, vocab: Vocabulary, size: int = 3_000) -> Do
     while length < size:
         count = rng.randint(8, 22)
         chosen = vocab.background.draw(rng, count)
-        for slot in rng.sample(range(count), k=rng.randint(0, 3)):
+        for slot in rng.sample(range(count), k=rng.randint(0, 2)):
             chosen[slot] = vocab.names.draw(rng)[0] + ("'s" if rng.random() < 0.1 else "")
         if rng.random() < 0.1:
             chosen[rng.randrange(count)] = vocab.entities.draw(rng)[0]
@@ -174,11 +174,11 @@ def make_article(rng: random.Random, vocab: Vocabulary, size: int = 3_000) -> Do
 
 def make_rules(rng: random.Random, vocab: Vocabulary, count: int) -> list[RuleSpec]:
     """Rules of realistic shape: topical names and phrases, narrowed by everyday words."""
-    names = vocab.names.items[2_000:]
+    names = vocab.names.items[5_000:]
     common = vocab.background.items[100:3_000]
 
     def topical() -> str:
-        if rng.random() < 0.3:
+        if rng.random() < 0.4:
             return '"' + rng.choice(vocab.entities.items) + '"'
         return rng.choice(names)
 
@@ -211,7 +211,7 @@ def make_rules(rng: random.Random, vocab: Vocabulary, count: int) -> list[RuleSp
             region = RegionSpec("region", frozenset(rng.sample(COUNTRIES, 1)))
             specs.append(RuleSpec(name, regions=(region,)))
         elif kind < 0.2:
-            keywords = tuple(topical().strip('"') for _ in range(rng.randint(1, 3)))
+            keywords = tuple(topical().strip('"') for _ in range(rng.randint(1, 2)))
             specs.append(RuleSpec(name, keywords=keywords, regions=regions))
         else:
             query = rng.choices(shapes, weights)[0][1]()

@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from monitor.stories import StoryIndex, fingerprint, normalise_title
-from monitor.stories.fingerprint import SHINGLE_WORDS
+from monitor.stories.sketch import SHINGLE_WORDS
 from tests.support.story_corpus import LabelledArticle, labelled_articles
 
 WINDOW = timedelta(hours=72)

@@ -703,7 +703,7 @@ def test_an_unknown_key_without_a_close_match_lists_the_valid_ones(tmp_path: Pat
     assert problems(path) == [
         f"{where(path, 'description')}: rules[0].description: unknown key 'description' "
         "(valid keys: name, query, keywords, regions, sources, languages, severity, channels, "
-        "region_min_score)"
+        "region_min_score, max_alerts, on_update)"
     ]
 
 

@@ -221,3 +221,19 @@ def test_a_rule_region_holds_for_focus_places_inside_it(gazetteer: Gazetteer) ->
     assert tags.evidence_in(resolve_region("Khatlon"))
     assert tags.evidence_in(resolve_region("South America")) == ()
     assert tags.evidence_in(resolve_region("South America"), min_score=0.01)
+
+
+def test_russian_names_of_people_are_not_towns(gazetteer: Gazetteer) -> None:
+    text = (
+        "Ранее Владимир Путин заявил, что Москва готова помочь. "
+        "Надежда Смирнова рассказала об урожае. Власти Нидерландов ответили."
+    )
+    tags = tag_places(gazetteer, "", text)
+    assert {t.code for t in tags.countries} == {"RU", "NL"}
+    assert [m.surface for m in tags.mentions] == ["Москва", "Нидерландов"]
+
+
+def test_english_given_names_before_a_surname_are_not_places(gazetteer: Gazetteer) -> None:
+    text = "Officials in Washington met Victoria Beckham and Jordan Henderson in Texas."
+    tags = tag_places(gazetteer, "", text)
+    assert {m.surface for m in tags.mentions} == {"Washington", "Texas"}

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.rules.text import normalize, normalized_line, normalized_words, word_spans, words
+from monitor.rules.text import (
+    normalize,
+    normalized_line,
+    normalized_words,
+    text_line,
+    word_spans,
+    words,
+)
 
 
 @pytest.mark.parametrize(
@@ -53,7 +60,9 @@ ascii_texts = st.text(alphabet=st.sampled_from("abS's'_-. ,\n09X’—é"), max_
 @settings(max_examples=300, deadline=None)
 @given(text=ascii_texts)
 def test_the_fast_path_cuts_the_same_words_as_the_general_one(text: str) -> None:
-    assert words(text) == [text[start:end] for start, end in word_spans(text)]
+    cut = words(text)
+    assert cut == [text[start:end] for start, end in word_spans(text)]
+    assert text_line(text) == (normalized_line(cut), len(cut))
 
 
 @settings(max_examples=300, deadline=None)

@@ -98,7 +98,7 @@ def test_upgrade_creates_the_schema_the_models_describe_and_is_idempotent(make_s
     with store.engine.connect() as connection:
         assert set(inspect(connection).get_table_names()) >= TABLES
         context = MigrationContext.configure(connection)
-        assert context.get_current_revision() == "0001"
+        assert context.get_current_revision() == "0002"
         assert compare_metadata(context, Base.metadata) == []
 
 

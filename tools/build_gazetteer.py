@@ -66,7 +66,15 @@ NAME_LOCALES = (
     "ko",
     "hi",
 )
-CITY_MIN_POPULATION = 15_000
+CITY_MIN_POPULATION = 5_000
+# Towns below this keep only their main name: their alternate names would
+# double the index for places that only ever confirm a country the article
+# already names.
+CITY_ALIAS_MIN_POPULATION = 15_000
+# ... except their Russian names where the local news is written in Russian.
+RUSSIAN_LANGUAGE_NEWS = frozenset(
+    {"RU", "UA", "BY", "KZ", "KG", "TJ", "UZ", "TM", "AZ", "AM", "GE", "MD"}
+)
 CITY_OTHER_SCRIPT_MIN_POPULATION = 100_000
 CITY_LATIN_ALIAS_MIN_POPULATION = 1_000_000
 # Short names of small towns ("Cheng", "Wu", "Ada") are surnames and words
@@ -235,7 +243,12 @@ def strip_accents(name: str) -> str:
 def city_names(city: dict, min_pop_other: int, min_pop_latin: int) -> set[str]:
     names = {city["name"], strip_accents(city["name"])}
     pop = city["population"]
+    small = pop < CITY_ALIAS_MIN_POPULATION
+    if small and city["countrycode"] not in RUSSIAN_LANGUAGE_NEWS:
+        return names
     for alt in city.get("alternatenames", []):
+        if small and not CYRILLIC.search(alt):
+            continue
         if CYRILLIC.search(alt):
             if alt[:1].isupper() and len(alt) >= 3:
                 names.add(alt)
@@ -297,7 +310,7 @@ def city_subdivision(country: str, admin1: str) -> str | None:
 
 
 def add_cities(b: Builder, geo_countries: dict[str, dict]) -> None:
-    cities = json.loads((GEONAMES_DIR / "cities15000.json").read_text(encoding="utf-8"))
+    cities = json.loads((GEONAMES_DIR / "cities5000.json").read_text(encoding="utf-8"))
     capitals = {
         (strip_accents(v["capital"]), k) for k, v in geo_countries.items() if v.get("capital")
     }

@@ -17,11 +17,20 @@ class DeliveryError(Exception):
     from safe parts only: never a secret, never a full URL query string.
     """
 
-    def __init__(self, message: str, *, retryable: bool, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool,
+        retry_after: float | None = None,
+        gone: bool = False,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.retryable = retryable
         self.retry_after = retry_after
+        # The target says it is gone for good (HTTP 410): the whole channel is disabled.
+        self.gone = gone
 
     def __repr__(self) -> str:
         return (

@@ -16,8 +16,12 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from monitor.alerts.delivery import Channel, DeliveryError
+from monitor.alerts.messages import build_digest_payload, build_notice_payload
+from monitor.alerts.payload import new_alert_id
+from monitor.alerts.periods import DigestSchedule, period_bounds
 from monitor.alerts.retry import RetryPolicy, decide_retry
 from monitor.clock import Clock, utc_now
+from monitor.store import ChannelStateView, Notice
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +41,24 @@ class ClaimedAlert(Protocol):
     def attempts(self) -> int: ...
     @property
     def first_attempt_at(self) -> datetime | None: ...
+    @property
+    def created_at(self) -> datetime: ...
 
 
 class DeliveryStore(Protocol):
     """The part of `monitor.store.Store` the dispatcher uses (synchronous; run in a thread)."""
 
     def claim_due_alerts(
-        self, owner: str, *, lease: timedelta, limit: int
+        self, owner: str, *, lease: timedelta, limit: int, batch_channels: Sequence[str] = ()
     ) -> Sequence[ClaimedAlert]: ...
+    def claim_due_batch(
+        self, channel: str, owner: str, *, lease: timedelta, limit: int
+    ) -> Sequence[ClaimedAlert]: ...
+    def claim_for_replay(self, alert_id: str, owner: str, *, lease: timedelta) -> ClaimedAlert: ...
+    def disabled_channels(self) -> Sequence[ChannelStateView]: ...
+    def disable_channel(
+        self, channel: str, *, reason: str, fingerprint: str | None, notices: Sequence[Notice]
+    ) -> bool: ...
     def record_delivered(self, alert_id: str, owner: str) -> bool | None: ...
     def record_retry(
         self, alert_id: str, owner: str, *, error: str, next_attempt_at: datetime
@@ -76,8 +90,16 @@ _FAILED = DispatchReport(failed=1)
 _DEFERRED = DispatchReport(deferred=1)
 
 
+CHANNEL_DISABLED = "channel_disabled"
+MAX_DIGEST = 1000
+
+
 class Dispatcher:
-    """Send due alerts through their channels, with one retry policy for all of them."""
+    """Send due alerts through their channels, with one retry policy for all of them.
+
+    A digest channel's due alerts are claimed together and sent as one message; a channel
+    disabled after a 410 Gone fails its deliveries with reason `channel_disabled`.
+    """
 
     def __init__(
         self,
@@ -92,6 +114,8 @@ class Dispatcher:
         per_channel_concurrency: int = 4,
         max_rounds: int = 10,
         rng: random.Random | None = None,
+        digests: Mapping[str, DigestSchedule] | None = None,
+        fingerprints: Mapping[str, str] | None = None,
     ) -> None:
         if batch < 1 or per_channel_concurrency < 1 or max_rounds < 1:
             raise ValueError("batch, per_channel_concurrency and max_rounds must be positive")
@@ -105,13 +129,24 @@ class Dispatcher:
         self._per_channel_concurrency = per_channel_concurrency
         self._max_rounds = max_rounds
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+        self._digests = {name: s for name, s in (digests or {}).items() if name in self._channels}
+        self._fingerprints = dict(fingerprints or {})
+        self._disabled: dict[str, str] = {}
 
     async def dispatch_due(self) -> DispatchReport:
         """Deliver every due alert (in batches, a bounded number of rounds); return the tally."""
+        states = await asyncio.to_thread(self._store.disabled_channels)
+        self._disabled = {state.channel: state.reason for state in states}
         report = DispatchReport()
+        for channel in self._digests:
+            report += await self._dispatch_digest(channel)
         for _ in range(self._max_rounds):
             claimed = await asyncio.to_thread(
-                self._store.claim_due_alerts, self._owner, lease=self._lease, limit=self._batch
+                self._store.claim_due_alerts,
+                self._owner,
+                lease=self._lease,
+                limit=self._batch,
+                batch_channels=tuple(self._digests),
             )
             if not claimed:
                 break
@@ -119,6 +154,142 @@ class Dispatcher:
             if len(claimed) < self._batch:
                 break
         return report
+
+    async def replay(self, alert_id: str) -> DispatchReport:
+        """Send one alert again now, with the same id, and record the attempt.
+
+        KeyError if there is no such alert; ValueError while it is being delivered.
+        """
+        states = await asyncio.to_thread(self._store.disabled_channels)
+        self._disabled = {state.channel: state.reason for state in states}
+        alert = await asyncio.to_thread(
+            self._store.claim_for_replay, alert_id, self._owner, lease=self._lease
+        )
+        log.info("alert_replay alert=%s rule=%s channel=%s", alert.id, alert.rule, alert.channel)
+        limit = asyncio.Semaphore(1)
+        return await self._deliver_one(alert, limit, self._clock() + self._lease)
+
+    async def _dispatch_digest(self, channel: str) -> DispatchReport:
+        report = DispatchReport()
+        for _ in range(self._max_rounds):
+            claimed = await asyncio.to_thread(
+                self._store.claim_due_batch,
+                channel,
+                self._owner,
+                lease=self._lease,
+                limit=MAX_DIGEST,
+            )
+            if not claimed:
+                break
+            report += await self._deliver_digest(channel, claimed)
+            if len(claimed) < MAX_DIGEST:
+                break
+        return report
+
+    async def _deliver_digest(self, name: str, claimed: Sequence[ClaimedAlert]) -> DispatchReport:
+        """Send the claimed alerts of a digest channel as one message; record it on each."""
+        channel = self._channels[name]
+        if name in self._disabled:
+            return await self._fail_disabled(claimed)
+        schedule = self._digests[name]
+        bounds = [period_bounds(alert.created_at, schedule) for alert in claimed]
+        ordered = sorted(claimed, key=lambda a: (a.rule, a.created_at, a.id))
+        payload = build_digest_payload(
+            channel=name,
+            start=min(start for start, _ in bounds),
+            end=max(end for _, end in bounds),
+            alerts=[alert.payload for alert in ordered],
+            alert_ids=[alert.id for alert in claimed],
+        )
+        try:
+            await channel.send(payload["id"], payload)
+        except DeliveryError as error:
+            return await self._record_group_failure(claimed, error)
+        except Exception as exc:  # a channel bug must not take the dispatcher down
+            crash = DeliveryError(
+                f"internal error in channel ({type(exc).__name__})", retryable=True
+            )
+            return await self._record_group_failure(claimed, crash)
+        log.info(
+            "digest_delivered digest=%s channel=%s alerts=%d", payload["id"], name, len(claimed)
+        )
+        total = DispatchReport()
+        for alert in claimed:
+            await self._record(self._store.record_delivered, alert.id, self._owner)
+            total += _DELIVERED
+        return total
+
+    async def _record_group_failure(
+        self, claimed: Sequence[ClaimedAlert], error: DeliveryError
+    ) -> DispatchReport:
+        """One retry decision for the whole digest, so its alerts stay together."""
+        if error.gone:
+            await self._disable(claimed[0].channel, error)
+        attempt = max(alert.attempts for alert in claimed) + 1
+        now = self._clock()
+        firsts = [alert.first_attempt_at for alert in claimed if alert.first_attempt_at]
+        next_attempt_at = decide_retry(
+            attempts=attempt,
+            first_attempt_at=min(firsts) if firsts else now,
+            now=now,
+            error=error,
+            policy=self._policy,
+            rng=self._rng,
+        )
+        total = DispatchReport()
+        for alert in claimed:
+            total += await self._record_outcome(alert, error, attempt, next_attempt_at)
+        return total
+
+    async def _fail_disabled(self, claimed: Sequence[ClaimedAlert]) -> DispatchReport:
+        total = DispatchReport()
+        for alert in claimed:
+            reason = self._disabled.get(alert.channel, "")
+            error = DeliveryError(f"{CHANNEL_DISABLED}: {reason}", retryable=False)
+            total += await self._record_outcome(alert, error, alert.attempts + 1, None)
+        return total
+
+    async def _disable(self, name: str, error: DeliveryError) -> None:
+        """Disable a gone channel (once across instances) and tell the other channels."""
+        self._disabled[name] = error.message
+        now = self._clock()
+        notices = [
+            Notice(
+                id=(notice_id := new_alert_id()),
+                event="channel.disabled",
+                channel=other,
+                severity="high",
+                payload=build_notice_payload(
+                    notice_id=notice_id,
+                    event="channel.disabled",
+                    created_at=now,
+                    channel=name,
+                    since=now,
+                    error=error.message,
+                    detail=f"re-enable with: monitor channels enable {name}",
+                ),
+            )
+            for other in self._channels
+            if other != name and other not in self._disabled
+        ]
+        try:
+            disabled = await asyncio.to_thread(
+                self._store.disable_channel,
+                name,
+                reason=error.message,
+                fingerprint=self._fingerprints.get(name),
+                notices=notices,
+            )
+        except Exception as exc:
+            log.error("channel_disable_failed channel=%s reason=%s", name, type(exc).__name__)
+            return
+        if disabled:
+            log.error(
+                "channel_disabled channel=%s reason=%r notices=%d",
+                name,
+                error.message,
+                len(notices),
+            )
 
     async def _deliver_batch(
         self, claimed: Sequence[ClaimedAlert], *, claimed_at: datetime
@@ -145,6 +316,8 @@ class Dispatcher:
                 f"channel {alert.channel!r} is no longer configured", retryable=False
             )
             return await self._record_failure(alert, error)
+        if alert.channel in self._disabled:
+            return await self._fail_disabled([alert])
         async with limit:
             if self._clock() > start_by:
                 log.info("alert_deferred alert=%s channel=%s", alert.id, alert.channel)
@@ -170,6 +343,8 @@ class Dispatcher:
         return _DELIVERED
 
     async def _record_failure(self, alert: ClaimedAlert, error: DeliveryError) -> DispatchReport:
+        if error.gone:
+            await self._disable(alert.channel, error)
         attempt = alert.attempts + 1
         now = self._clock()
         next_attempt_at = decide_retry(
@@ -180,6 +355,15 @@ class Dispatcher:
             policy=self._policy,
             rng=self._rng,
         )
+        return await self._record_outcome(alert, error, attempt, next_attempt_at)
+
+    async def _record_outcome(
+        self,
+        alert: ClaimedAlert,
+        error: DeliveryError,
+        attempt: int,
+        next_attempt_at: datetime | None,
+    ) -> DispatchReport:
         if next_attempt_at is None:
             log.error(
                 "alert_failed alert=%s rule=%s channel=%s attempt=%d reason=%r",

@@ -60,3 +60,17 @@ def build_alert_payload(
     if story_id is not None:
         payload["story"] = {"id": story_id}
     return payload
+
+
+def update_payload(alert_payload: dict[str, Any], *, alert_id: str, sources: int) -> dict[str, Any]:
+    """The follow-up of an alert whose story grew: `"type": "update"`, `story.sources` = N.
+
+    Every channel renders it as "story grew: N sources" before the article's title.
+    """
+    story = alert_payload.get("story")
+    return {
+        **alert_payload,
+        "type": "update",
+        "id": alert_id,
+        "story": {**(story if isinstance(story, dict) else {}), "sources": sources},
+    }

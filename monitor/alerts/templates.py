@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 
+from monitor.alerts.messages import alert_title, message_for
 from monitor.alerts.sanitize import one_line_header_text, strip_control_characters
 
 SUBJECT_TITLE_LIMIT = 150
@@ -49,12 +50,9 @@ def make_template_environment() -> jinja2.Environment:
 def alert_subject(payload: Mapping[str, Any]) -> str:
     """Return `[monitor] <severity> <rule>: <title>`, one line, capped, safe for a header."""
     rule = payload.get("rule") or {}
-    article = payload.get("article") or {}
     severity = one_line_header_text(str(rule.get("severity", "")), limit=20)
     name = one_line_header_text(str(rule.get("name", "")), limit=60)
-    title = one_line_header_text(
-        str(article.get("title") or "(untitled)"), limit=SUBJECT_TITLE_LIMIT
-    )
+    title = one_line_header_text(alert_title(payload), limit=SUBJECT_TITLE_LIMIT)
     return one_line_header_text(f"[monitor] {severity} {name}: {title}", limit=SUBJECT_LIMIT)
 
 
@@ -68,7 +66,7 @@ def template_context(alert_id: str, payload: Mapping[str, Any]) -> dict[str, Any
         "subject": alert_subject(payload),
         "rule": strip_control_characters(str(rule.get("name", ""))),
         "severity": strip_control_characters(str(rule.get("severity", ""))),
-        "title": strip_control_characters(str(article.get("title") or "(untitled)")),
+        "title": alert_title(payload),
         "url": strip_control_characters(str(article.get("url") or "")),
         "source": strip_control_characters(str(article.get("source") or "")),
         "published_at": article.get("published_at"),
@@ -83,7 +81,16 @@ def template_context(alert_id: str, payload: Mapping[str, Any]) -> dict[str, Any
 def render_alert_mail(
     env: jinja2.Environment, alert_id: str, payload: Mapping[str, Any]
 ) -> RenderedAlert:
-    """Render one alert's subject and bodies."""
+    """Render one message's subject and bodies: an alert or update, a digest, a fold, a notice."""
+    message = message_for(payload)
+    if message is not None:
+        subject = one_line_header_text(f"[monitor] {message.headline}", limit=SUBJECT_LIMIT)
+        context = {"alert_id": alert_id, "subject": subject, "message": message}
+        return RenderedAlert(
+            subject=subject,
+            text=env.get_template("message.txt.j2").render(context),
+            html=env.get_template("message.html.j2").render(context),
+        )
     context = template_context(alert_id, payload)
     return RenderedAlert(
         subject=context["subject"],

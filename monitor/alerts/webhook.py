@@ -68,6 +68,8 @@ def classify_response(response: httpx.Response, where: str, now: datetime) -> No
     if status == 408 or status >= 500:
         retry_after = parse_retry_after(response.headers.get("retry-after"), now)
         raise DeliveryError(message, retryable=True, retry_after=retry_after)
+    if status == 410:
+        raise DeliveryError(message, retryable=False, gone=True)
     # Other 4xx, and 1xx/3xx (redirects are not followed: a moved hook is a config error).
     raise DeliveryError(message, retryable=False)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from monitor.alerts.messages import Message, alert_title, message_for
 from monitor.alerts.sanitize import strip_control_characters
 
 WEBHOOK_FORMATS = ("json", "slack", "discord", "teams")
@@ -26,7 +27,7 @@ def _fields(payload: Mapping[str, Any]) -> dict[str, str]:
     return {
         "rule": strip_control_characters(str(rule.get("name", ""))),
         "severity": strip_control_characters(str(rule.get("severity", ""))),
-        "title": strip_control_characters(str(article.get("title") or "(untitled)")),
+        "title": alert_title(payload),
         "url": strip_control_characters(str(article.get("url", ""))),
         "source": strip_control_characters(str(article.get("source", ""))),
         "summary": str(article.get("summary") or "").strip(),
@@ -135,15 +136,111 @@ def _render_json(payload: Mapping[str, Any]) -> dict[str, Any]:
     return dict(payload)
 
 
-_RENDERERS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+def slack_message(message: Message) -> dict[str, Any]:
+    """A digest, fold or notice as a Slack body: the headline and one section per group."""
+
+    def link(text: str, url: str) -> str:
+        return f"<{_slack_link_target(url)}|{_slack_escape(_shorten(text, 200))}>"
+
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": _shorten(message.headline, 150)}}
+    ]
+    for section in message.sections:
+        lines = [f"*{_slack_escape(section.title)}*"]
+        lines += [
+            f"• {link(line.text, line.url) if line.url else _slack_escape(line.text)}"
+            for line in section.lines
+        ]
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": _shorten("\n".join(lines), 3000)},
+            }
+        )
+    return {"text": _slack_escape(_shorten(message.headline, 300)), "blocks": blocks[:50]}
+
+
+def _discord_escape(text: str) -> str:
+    return "".join(f"\\{ch}" if ch in "\\*_~`|>[]()" else ch for ch in text)
+
+
+def discord_message(message: Message) -> dict[str, Any]:
+    """A digest, fold or notice as a Discord body: one embed per group (at most ten)."""
+    embeds = []
+    for section in message.sections[:10]:
+        lines = [
+            f"• [{_discord_escape(_shorten(line.text, 200))}]({line.url})"
+            if line.url
+            else f"• {_discord_escape(line.text)}"
+            for line in section.lines
+        ]
+        embeds.append(
+            {"title": _shorten(section.title, 256), "description": _shorten("\n".join(lines), 4096)}
+        )
+    return {
+        "content": _shorten(message.headline, 2000),
+        "embeds": embeds,
+        "allowed_mentions": {"parse": []},
+    }
+
+
+def teams_message(message: Message) -> dict[str, Any]:
+    """A digest, fold or notice as a Teams Adaptive Card: headline, then each group."""
+    body: list[dict[str, Any]] = [
+        {
+            "type": "TextBlock",
+            "text": _shorten(message.headline, 300),
+            "weight": "Bolder",
+            "wrap": True,
+        }
+    ]
+    for section in message.sections:
+        body.append({"type": "TextBlock", "text": _shorten(section.title, 300), "wrap": True})
+        lines = [
+            f"- [{_shorten(line.text, 200)}]({line.url})" if line.url else f"- {line.text}"
+            for line in section.lines
+        ]
+        body.append({"type": "TextBlock", "text": _shorten("\n".join(lines), 5000), "wrap": True})
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+    }
+    return {
+        "type": "message",
+        "attachments": [
+            {
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": None,
+                "content": card,
+            }
+        ],
+    }
+
+
+Renderer = Callable[[Mapping[str, Any]], dict[str, Any]]
+
+
+def _chat(alert: Renderer, summary: Callable[[Message], dict[str, Any]]) -> Renderer:
+    """A chat renderer: alerts and updates one way, digests, folds and notices the other."""
+
+    def render(payload: Mapping[str, Any]) -> dict[str, Any]:
+        message = message_for(payload)
+        return alert(payload) if message is None else summary(message)
+
+    return render
+
+
+_RENDERERS: dict[str, Renderer] = {
     "json": _render_json,
-    "slack": render_slack,
-    "discord": render_discord,
-    "teams": render_teams,
+    "slack": _chat(render_slack, slack_message),
+    "discord": _chat(render_discord, discord_message),
+    "teams": _chat(render_teams, teams_message),
 }
 
 
-def renderer_for(webhook_format: str) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+def renderer_for(webhook_format: str) -> Renderer:
     """Return the body renderer for a format; an unknown format is a ValueError naming it."""
     try:
         return _RENDERERS[webhook_format]

@@ -35,7 +35,23 @@ def cross_reference_problems(document: Document) -> list[ConfigProblem]:
         problems += _unknown_names(document, (*path, "channels"), rule, channel_names, "channel")
         problems += _unknown_names(document, (*path, "sources"), rule, source_names, "source")
         problems += _query_problems(document, (*path, "query"), rule.get("query"))
+    problems += _health_problems(document, data.get("health"), channel_names)
     return problems + _region_problems(document, data)
+
+
+def _health_problems(
+    document: Document, health: object, channel_names: list[str]
+) -> list[ConfigProblem]:
+    """`health.channel` must name a configured channel."""
+    if not isinstance(health, dict):
+        return []
+    name = health.get("channel")
+    if not isinstance(name, str) or name in channel_names:
+        return []
+    hint = suggestion(name, channel_names) or (
+        f" (defined: {', '.join(channel_names)})" if channel_names else " (no channels are defined)"
+    )
+    return [document.problem(("health", "channel"), f"unknown channel {name!r}{hint}")]
 
 
 def _items(value: object) -> list[tuple[int, dict[str, Any]]]:

@@ -34,6 +34,7 @@ from monitor.config.validators import (
     check_language,
     check_name,
     check_not_blank,
+    check_rate,
     check_selector,
     check_timezone,
     digest_time,
@@ -114,15 +115,25 @@ class SourceConfig(_Model):
         return self.full_text if self.full_text is not None else defaults.full_text
 
 
-class EmailChannel(_Model):
+class _Batchable(_Model):
+    """A channel that may batch its alerts: ``digest: hourly | daily HH:MM`` in ``timezone``."""
+
+    digest: Annotated[str, AfterValidator(check_digest)] | None = None
+    timezone: Annotated[str, AfterValidator(check_timezone)] = "UTC"
+
+    @property
+    def digest_time(self) -> time | None:
+        """The local time of day of a ``daily HH:MM`` digest (in ``timezone``), else None."""
+        return digest_time(self.digest) if self.digest else None
+
+
+class EmailChannel(_Batchable):
     """Alerts by email, one message each or batched in a digest."""
 
     type: Literal["email"]
     to: Annotated[list[EmailAddress], BeforeValidator(_one_or_many), Field(min_length=1)]
     sender: EmailAddress = Field(alias="from")
     smtp: SecretStr
-    digest: Annotated[str, AfterValidator(check_digest)] | None = None
-    timezone: Annotated[str, AfterValidator(check_timezone)] = "UTC"
 
     @field_validator("smtp")
     @classmethod
@@ -135,13 +146,8 @@ class EmailChannel(_Model):
         """The SMTP server, port, login and TLS mode parsed from ``smtp``."""
         return parse_smtp_url(self.smtp.get_secret_value())
 
-    @property
-    def digest_time(self) -> time | None:
-        """The local time of day of a ``daily HH:MM`` digest (in ``timezone``), else None."""
-        return digest_time(self.digest) if self.digest else None
 
-
-class WebhookChannel(_Model):
+class WebhookChannel(_Batchable):
     """Alerts POSTed to a URL, signed per Standard Webhooks when ``secret`` is set."""
 
     type: Literal["webhook"]
@@ -168,7 +174,7 @@ class WebhookChannel(_Model):
         return value
 
 
-class ConsoleChannel(_Model):
+class ConsoleChannel(_Batchable):
     """Alerts written to standard output: for trying rules out, needs no secret."""
 
     type: Literal["console"]
@@ -176,6 +182,13 @@ class ConsoleChannel(_Model):
 
 Channel = Annotated[EmailChannel | WebhookChannel | ConsoleChannel, Field(discriminator="type")]
 CHANNEL_TYPES = ("email", "webhook", "console")
+
+
+class OnUpdateConfig(_Model):
+    """Send a follow-up when a story that alerted reaches ``min_sources`` sources (default off)."""
+
+    notify: bool = False
+    min_sources: Annotated[int, Field(ge=2)] = 3
 
 
 class RuleConfig(_Model):
@@ -190,6 +203,15 @@ class RuleConfig(_Model):
     severity: Severity = "medium"
     channels: list[str] | None = None
     region_min_score: Annotated[float, Field(ge=0.0)] | None = None
+    max_alerts: Annotated[str, AfterValidator(check_rate)] | None = None
+    on_update: OnUpdateConfig = Field(default_factory=lambda: OnUpdateConfig())
+
+
+class HealthConfig(_Model):
+    """Source health notices: where to send them, and how long a source may fail first."""
+
+    channel: Name
+    failing_after: Duration = timedelta(hours=6)
 
 
 class Config(_Model):
@@ -202,6 +224,7 @@ class Config(_Model):
     channels: dict[Name, Channel] = Field(default_factory=dict)
     rules: list[RuleConfig] = Field(default_factory=list)
     regions: dict[NonBlank, list[NonBlank]] = Field(default_factory=dict)
+    health: HealthConfig | None = None
 
     def channels_for(self, rule: RuleConfig) -> list[str]:
         """Return the names of the channels ``rule`` alerts on: its own list, else every one."""

@@ -39,6 +39,9 @@ def describe_config(config: Config) -> str:
         "rules:",
         *(f"  {_describe_rule(config, rule)}" for rule in config.rules),
     ]
+    if config.health is not None:
+        after = format_duration(config.health.failing_after)
+        lines.append(f"health: notices to {config.health.channel}, failing after {after}")
     if config.regions:
         lines.append("regions:")
         lines += [f"  {name}: {', '.join(places)}" for name, places in config.regions.items()]
@@ -66,15 +69,23 @@ def _describe_channel(channel: EmailChannel | WebhookChannel | ConsoleChannel) -
     if isinstance(channel, EmailChannel):
         settings = channel.smtp_settings
         tls = "TLS" if settings.implicit_tls else "STARTTLS" if settings.starttls else "no TLS"
-        when = f"digest {channel.digest} {channel.timezone}" if channel.digest else "immediately"
+        when = _when(channel)
         smtp = mask_smtp_url(channel.smtp.get_secret_value())
         return f"email to {', '.join(channel.to)} from {channel.sender} via {smtp} ({tls}), {when}"
     if isinstance(channel, WebhookChannel):
         parts = urlsplit(channel.url)
         signed = "signed" if channel.secret is not None else "unsigned"
         host = parts.netloc.rpartition("@")[2]
-        return f"webhook {parts.scheme}://{host}/… ({channel.format}, {signed})"
-    return "console"
+        return f"webhook {parts.scheme}://{host}/… ({channel.format}, {signed}){_digest(channel)}"
+    return f"console{_digest(channel)}"
+
+
+def _digest(channel: WebhookChannel | ConsoleChannel) -> str:
+    return f", {_when(channel)}" if channel.digest else ""
+
+
+def _when(channel: EmailChannel | WebhookChannel | ConsoleChannel) -> str:
+    return f"digest {channel.digest} {channel.timezone}" if channel.digest else "immediately"
 
 
 def _describe_rule(config: Config, rule: RuleConfig) -> str:
@@ -92,6 +103,10 @@ def _describe_rule(config: Config, rule: RuleConfig) -> str:
         matches.append(f"only sources {', '.join(rule.sources)}")
     if rule.languages is not None:
         matches.append(f"only languages {', '.join(rule.languages)}")
+    if rule.max_alerts:
+        matches.append(f"at most {rule.max_alerts}")
+    if rule.on_update.notify:
+        matches.append(f"update at {rule.on_update.min_sources} sources")
     channels = ", ".join(config.channels_for(rule)) or "no channels"
     return f"{rule.name}: {rule.severity} -> {channels}; {'; '.join(matches)}"
 

@@ -24,6 +24,7 @@ _EMAIL = re.compile(
     re.UNICODE,
 )
 _DAILY = re.compile(r"daily\s+([01]\d|2[0-3]):([0-5]\d)")
+_RATE = re.compile(r"([1-9]\d*)\s*/\s*(minute|hour|day)")
 _DATABASE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://.*", re.DOTALL)
 
 
@@ -91,6 +92,16 @@ def check_digest(value: str) -> str:
     if text != "hourly" and not _DAILY.fullmatch(text):
         raise ValueError(f"bad digest {value!r}: use 'hourly' or 'daily HH:MM', e.g. 'daily 08:00'")
     return text
+
+
+def check_rate(value: str) -> str:
+    """A throttle limit is ``<count>/<minute|hour|day>``, e.g. ``20/hour``."""
+    match = _RATE.fullmatch(value.strip().lower())
+    if match is None:
+        raise ValueError(
+            f"bad rate {value!r}: use a positive count per minute, hour or day, e.g. 20/hour"
+        )
+    return f"{match.group(1)}/{match.group(2)}"
 
 
 def digest_time(value: str) -> time | None:

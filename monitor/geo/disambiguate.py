@@ -80,6 +80,11 @@ STOP_LIST: Mapping[str, str] = MappingProxyType(
         "parker": "a surname",
         "rogers": "a surname",
         "cheng": "a Chinese surname",
+        "vladimir": "a given name (Vladimir Putin)",
+        "владимир": "a given name (Владимир Путин)",
+        "sofia": "a given name",
+        "софия": "a given name",
+        "regina": "a given name",
         "chu": "a Chinese and Vietnamese surname",
         "bush": "a surname and a common noun",
         "duma": "the Russian parliament",
@@ -158,16 +163,23 @@ def looks_like_a_word(match: Match, places: Sequence[Place]) -> bool:
     )
 
 
-def looks_like_a_surname(match: Match, places: Sequence[Place]) -> bool:
-    """A one-word town or capital after a capitalised word is a surname ("Jim Harrison").
+def looks_like_part_of_a_name(match: Match, places: Sequence[Place]) -> bool:
+    """Whether the name is part of a person's name; the place reading is then dropped.
 
-    The place reading is dropped even when its country is in the article.
-    Directions and qualifiers ("Western Pennsylvania", "Greater London")
-    are not first names; the tagger does not flag those.
+    - a one-word town or capital after a capitalised word is a surname ("Jim
+      Harrison"); directions and qualifiers ("Western Pennsylvania") are not
+      first names, and the tagger does not flag those;
+    - a stop-listed name before a capitalised word is a first name ("Chad
+      Smith", "Victoria Beckham"), even when its country is in the article;
+    - so is a town before a Russian surname ("Надежда Смирнова").
     """
-    if " " in match.surface or not match.capital_before:
+    if " " in match.surface:
         return False
-    return all(p.kind in TOWN_KINDS for p in places)
+    if match.capital_after and match.surface.casefold() in STOP_LIST:
+        return True
+    if match.surname_after and all(p.kind in TOWN_KINDS for p in places):
+        return True
+    return match.capital_before and all(p.kind in TOWN_KINDS for p in places)
 
 
 def resolve(gazetteer: Gazetteer, matches: Sequence[Match]) -> list[Resolved]:
@@ -175,7 +187,7 @@ def resolve(gazetteer: Gazetteer, matches: Sequence[Match]) -> list[Resolved]:
     kept = []
     for match in matches:
         places = [gazetteer.places[c] for c in match.candidates]
-        if not looks_like_a_surname(match, places):
+        if not looks_like_part_of_a_name(match, places):
             kept.append((match, places))
     options = [places for _, places in kept]
     doc = Evidence(

@@ -17,6 +17,7 @@ from monitor.geo.gazetteer import (
     OTHER_SCRIPT,
     STEM,
     Gazetteer,
+    Place,
     decode_entry,
     fold_case,
     spaced,
@@ -27,88 +28,32 @@ from monitor.geo.gazetteer import (
 SENTENCE_ENDS = frozenset(".!?:;\n\"'“”«»")
 
 
+# fmt: off
 # Words that follow a place name as part of a longer place or office name.
-PLACE_NOUNS = frozenset(
-    {
-        "Province",
-        "Region",
-        "Oblast",
-        "Krai",
-        "State",
-        "County",
-        "City",
-        "District",
-        "Prefecture",
-        "Governorate",
-        "Valley",
-        "Airport",
-        "Mayor",
-        "Governor",
-        "Police",
-        "University",
-        "Council",
-        "Street",
-        "Square",
-        "River",
-        "Lake",
-        "Port",
-        "Harbour",
-        "Harbor",
-        "Station",
-        "Area",
-        "Municipality",
-        "Township",
-        "Parish",
-        "Department",
-        "Territory",
-        "Region's",
-        "Province's",
-        "Government",
-        "Authorities",
-        "Court",
-    }
-)
-
-
+PLACE_NOUNS = frozenset({
+    "Province", "Region", "Oblast", "Krai", "State", "County", "City", "District",
+    "Prefecture", "Governorate", "Valley", "Airport", "Mayor", "Governor", "Police",
+    "University", "Council", "Street", "Square", "River", "Lake", "Port", "Harbour", "Harbor",
+    "Station", "Area", "Municipality", "Township", "Parish", "Department", "Territory",
+    "Government", "Authorities", "Court",
+})
 # Capitalised words in front of a place that are not a first name.
-QUALIFIERS = frozenset(
-    {
-        "North",
-        "South",
-        "East",
-        "West",
-        "Northern",
-        "Southern",
-        "Eastern",
-        "Western",
-        "Central",
-        "Upper",
-        "Lower",
-        "Greater",
-        "Metropolitan",
-        "Metro",
-        "Downtown",
-        "Old",
-        "New",
-        "Inner",
-        "Outer",
-        "Mid",
-        "Lake",
-        "Mount",
-        "Fort",
-        "Port",
-        "Saint",
-        "St",
-        "Province",
-        "Region",
-        "State",
-        "County",
-        "City",
-        "Republic",
-        "Kingdom",
-        "Oblast",
-    }
+QUALIFIERS = frozenset({
+    "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central",
+    "Upper", "Lower", "Greater", "Metropolitan", "Metro", "Downtown", "Old", "New", "Inner",
+    "Outer", "Mid", "Lake", "Mount", "Fort", "Port", "Saint", "St", "Province", "Region",
+    "State", "County", "City", "Republic", "Kingdom", "Oblast",
+})
+# Russian surnames are made from town names ("Смирна" -> "Смирнова",
+# "Иваново" -> "Иванов"): a town's stem with these endings is a person.
+SURNAME_ENDINGS = frozenset({"ов", "ова", "ев", "ева", "ёв", "ёва", "ин", "ина", "ых", "их"})
+# The same endings, declined, on the word after a town ("Надежда Смирновой").
+RUSSIAN_SURNAME_ENDINGS = (
+    "ов", "ова", "ову", "овой", "ев", "ева", "еву", "евой", "ин", "ина", "иной",
+    "ский", "ская", "ского", "ской", "цкий", "цкая",
 )
+# fmt: on
+TOWN_KINDS = frozenset({"city", "capital"})
 
 
 class Match(NamedTuple):
@@ -126,6 +71,7 @@ class Match(NamedTuple):
     sentence_initial: bool
     capital_before: bool  # the previous word is capitalised mid-sentence ("Michael Jordan")
     capital_after: bool  # the next word is capitalised ("Chad Smith", "Paris Hilton")
+    surname_after: bool  # the next word is a Russian surname ("Надежда Смирнова")
 
 
 def find_matches(gazetteer: Gazetteer, text: str, field: str) -> list[Match]:
@@ -139,12 +85,12 @@ def find_matches(gazetteer: Gazetteer, text: str, field: str) -> list[Match]:
         hits = merge_hits(hits, list(gazetteer.automaton.other.iter_long(haystack)), gazetteer)
     matches = []
     keys, groups = gazetteer.keys, gazetteer.groups
-    headline = is_title_cased(text)
+    headline = field == "title" and is_title_cased(text)
     for last, group in hits:
         entries = groups[group]
         nospace = decode_entry(entries[0])[1] & NOSPACE
         start = last - len(keys[group]) + (0 if nospace else 1)
-        match = match_at(cased, text, field, start, last, entries)
+        match = match_at(cased, text, field, start, last, entries, gazetteer.places)
         if match is not None:
             if headline:
                 match = match._replace(capital_before=False, capital_after=False)
@@ -171,7 +117,13 @@ def merge_hits(
 
 
 def match_at(
-    cased: str, text: str, field: str, start: int, end: int, entries: list[Any]
+    cased: str,
+    text: str,
+    field: str,
+    start: int,
+    end: int,
+    entries: list[Any],
+    places: tuple[Place, ...],
 ) -> Match | None:
     """Apply word-boundary, stem and capitalisation rules; None if no entry survives."""
     word_end = end
@@ -184,6 +136,8 @@ def match_at(
         if flags & STEM:
             if word_end - end > MAX_STEM_ENDING:
                 continue
+            if cased[end:word_end] in SURNAME_ENDINGS and places[place].kind in TOWN_KINDS:
+                continue
             stem = True
         elif word_end != end and not flags & NOSPACE:
             continue
@@ -195,6 +149,7 @@ def match_at(
     if not candidates:
         return None
     final_end = word_end if stem else end
+    capital_after = next_word_is_capitalised(text, final_end)
     return Match(
         field,
         start,
@@ -203,7 +158,8 @@ def match_at(
         tuple(candidates),
         is_sentence_initial(text, start),
         previous_word_is_capitalised(text, start),
-        next_word_is_capitalised(text, final_end),
+        capital_after,
+        capital_after and next_word_is_a_russian_surname(text, final_end),
     )
 
 
@@ -239,6 +195,14 @@ def next_word_is_capitalised(text: str, end: int) -> bool:
     while stop < len(text) and text[stop].isalpha():
         stop += 1
     return text[end + 1 : stop] not in PLACE_NOUNS
+
+
+def next_word_is_a_russian_surname(text: str, end: int) -> bool:
+    stop = end + 1
+    while stop < len(text) and text[stop].isalpha():
+        stop += 1
+    word = text[end + 1 : stop]
+    return len(word) > 4 and word.endswith(RUSSIAN_SURNAME_ENDINGS)
 
 
 def is_title_cased(text: str) -> bool:

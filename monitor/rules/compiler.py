@@ -107,12 +107,29 @@ class Compilation:
         return frozenset(self.term_id(child) for child in children if isinstance(child, Term))
 
     def plain_check(self, node: Node, ids: frozenset[int]) -> Check:
-        if len(ids) == 1:
-            (only,) = ids
-            return lambda scan: only in scan.present
+        ordered = tuple(ids)
+        if len(ordered) == 1:
+            only = ordered[0]
+            return lambda scan: scan.present[only]
         if isinstance(node, And):
-            return lambda scan: ids <= scan.present
-        return lambda scan: not ids.isdisjoint(scan.present)
+
+            def all_present(scan: Scan) -> bool:
+                present = scan.present
+                for term_id in ordered:  # noqa: SIM110 - a loop, not a generator, on the hot path
+                    if not present[term_id]:
+                        return False
+                return True
+
+            return all_present
+
+        def any_present(scan: Scan) -> bool:
+            present = scan.present
+            for term_id in ordered:  # noqa: SIM110 - a loop, not a generator, on the hot path
+                if present[term_id]:
+                    return True
+            return False
+
+        return any_present
 
     def near_check(self, node: Near) -> Check:
         lefts = tuple(self.ref(term) for term in operand_terms(node.left))
@@ -191,24 +208,25 @@ def _likelihood(term: Term) -> float:
     """
     last = term.words[-1]
     if len(term.words) > 1:
-        guess = 0.1
+        guess = 0.03
     elif term.original[0][:1].isupper():
-        guess = 0.3
+        guess = 0.1
     else:
         guess = 1.0 / (1 + len(last) / 8)
     if term.prefix:
-        guess *= 3 if len(last) >= 4 else 20
+        guess *= 1.5 if len(last) >= 5 else 3 if len(last) == 4 else 20
     if all(word in _COMMON or word.isdigit() for word in term.words):
         guess *= 50
     return guess
 
 
-def build_automaton(keys: dict[TermKey, int]) -> ahocorasick.Automaton | None:
-    if not keys:
+def build_automaton(patterns: list[str], indexed: frozenset[int]) -> ahocorasick.Automaton | None:
+    """One automaton over the keys of every term some rule is indexed under."""
+    if not indexed:
         return None
     automaton = ahocorasick.Automaton()
-    for key, term_id in keys.items():
-        automaton.add_word(key.pattern(), term_id)
+    for term_id in sorted(indexed):
+        automaton.add_word(patterns[term_id], term_id)
     automaton.make_automaton()
     return automaton
 
@@ -273,7 +291,7 @@ def candidate_rules(
 ) -> list[int]:
     """Rules that a hit of this article (or one of its places) could satisfy, in rule order."""
     numbers: set[int] = set()
-    for term_id in scan.all_ids:
+    for term_id in scan.found:
         found = by_term.get(term_id)
         if found is not None:
             numbers.update(found)

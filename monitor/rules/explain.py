@@ -36,7 +36,7 @@ from monitor.rules.query import (
     keyword_term,
     parse_query,
 )
-from monitor.rules.text import words
+from monitor.rules.text import WordSpans, words
 
 SNIPPETS = 3
 SNIPPET_WORDS = 25
@@ -56,11 +56,11 @@ class MatchBuilder:
     rules, several often fire on the same words.
     """
 
-    def __init__(self, doc: Document, cut: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, doc: Document, counts: dict[str, int] | None = None) -> None:
         self.doc = doc
         self.texts = {"title": doc.title, "text": doc.text}
-        self.words = cut if cut is not None else {f: words(t) for f, t in self.texts.items()}
-        self.spans: dict[str, list[tuple[int, int]]] = {"title": [], "text": []}
+        self.counts = counts or {name: len(words(text)) for name, text in self.texts.items()}
+        self.spans = {name: WordSpans(text) for name, text in self.texts.items()}
         self.hit_cache: dict[tuple[str, Occurrence], Hit] = {}
         self.passages: dict[tuple[str, int, int], str] = {}
 
@@ -98,7 +98,7 @@ class MatchBuilder:
                 break
             if any(f == occ.field and start <= occ.start < stop for f, start, stop in windows):
                 continue
-            count = len(self.words[occ.field])
+            count = self.counts[occ.field]
             start = max(0, min(occ.start - _BEFORE, count - SNIPPET_WORDS))
             stop = min(count, max(start + SNIPPET_WORDS, occ.stop))
             windows.append((occ.field, start, stop))
@@ -109,29 +109,12 @@ class MatchBuilder:
         key = (field, start, stop)
         found = self.passages.get(key)
         if found is None:
-            spans = self.located(field, stop)
-            text = self.texts[field][spans[start][0] : spans[stop - 1][1]]
+            spans = self.spans[field]
+            text = self.texts[field][spans.span(start)[0] : spans.span(stop - 1)[1]]
             before = "…" if start > 0 else ""
-            after = "…" if stop < len(self.words[field]) else ""
+            after = "…" if stop < self.counts[field] else ""
             found = self.passages[key] = f"{before}{' '.join(text.split())}{after}"
         return found
-
-    def located(self, field: str, count: int) -> list[tuple[int, int]]:
-        """Return the character spans of at least the first `count` words of the field.
-
-        Words are substrings of their field in order, so each is found by
-        searching on from the end of the previous one, only as far as needed.
-        """
-        spans = self.spans[field]
-        cut = self.words[field]
-        find = self.texts[field].find
-        offset = spans[-1][1] if spans else 0
-        for word in cut[len(spans) : count]:
-            offset = find(word, offset)
-            end = offset + len(word)
-            spans.append((offset, end))
-            offset = end
-        return spans
 
 
 # -- full explanation ------------------------------------------------------------------

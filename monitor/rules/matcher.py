@@ -17,7 +17,7 @@ from monitor.rules.compiler import (
 from monitor.rules.explain import Explanation, MatchBuilder, explain_rule
 from monitor.rules.model import Document, Occurrence, RuleMatch, RuleSpec
 from monitor.rules.query import QuerySyntaxError, Term
-from monitor.rules.scan import Scan
+from monitor.rules.scan import Compiled, Scan
 
 
 def compile_rules(specs: Sequence[RuleSpec]) -> Matcher:
@@ -40,9 +40,12 @@ class Matcher:
         self._rules = tuple(rules)
         self._by_name = {rule.spec.name: rule for rule in rules}
         self._by_term, self._by_place = index_rules(rules, compilation)
-        self._patterns = list(compilation.key_of)
-        self._with_meta = compilation.uses_meta
-        self._automaton = build_automaton(compilation.keys)
+        patterns = [key.pattern() for key in compilation.key_of]
+        indexed = frozenset(self._by_term)
+        self._compiled = Compiled(
+            patterns, [len(key.words) for key in compilation.key_of], indexed, compilation.uses_meta
+        )
+        self._automaton = build_automaton(patterns, indexed)
 
     @property
     def rule_names(self) -> tuple[str, ...]:
@@ -53,13 +56,13 @@ class Matcher:
 
     def match(self, doc: Document) -> list[RuleMatch]:
         """Return a match, with its explanation, for every rule that holds for `doc`."""
-        scan = Scan(self._automaton, doc, self._patterns, self._with_meta)
+        scan = Scan(self._automaton, doc, self._compiled)
         matches = []
         builder: MatchBuilder | None = None
         for number in candidate_rules(scan, doc, self._by_term, self._by_place):
             rule = self._rules[number]
             if rule_holds(rule, scan, doc):
-                builder = builder or MatchBuilder(doc, scan.body_words())
+                builder = builder or MatchBuilder(doc, scan.body_counts())
                 finder = _ScanOccurrences(scan, rule.refs)
                 matches.append(builder.build(rule.spec, rule.tree, finder))
         return matches

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from monitor.rules.model import Document, Occurrence
-from monitor.rules.text import normalized_line, words
+from monitor.rules.text import text_line, words
 
 if TYPE_CHECKING:
     from monitor.rules.compiler import TermRef
@@ -32,84 +32,123 @@ class TermKey:
 class Line:
     """Two fields' words joined into one line for the automaton, with the hits found in it."""
 
-    def __init__(self, names: tuple[str, str], first: list[str], second: list[str]) -> None:
+    def __init__(self, names: tuple[str, str], first: str, second: str) -> None:
         self.names = names
-        self.first = first
-        self.second = second
-        parts = [normalized_line(first), "\n", normalized_line(second)]
+        self.fields = (first, second)
+        first_line, self.first_count = text_line(first)
+        second_line, self.second_count = text_line(second)
+        parts = [first_line, "\n", second_line]
         self.text = " " + " ".join(part for part in parts if part) + " "
-        self.hits: list[tuple[int, int]] = []
-        self.ends_by_id: dict[int, list[int]] | None = None
+        self.cut: tuple[list[str], list[str]] | None = None
 
     def scan(self, automaton: Any) -> set[int]:
-        if automaton is not None:
-            self.hits = list(automaton.iter(self.text))
-        return {term_id for _, term_id in self.hits}
+        """Return the ids of every term in the line, in one pass of the automaton."""
+        if automaton is None:
+            return set()
+        return {term_id for _, term_id in automaton.iter(self.text)}
 
-    def locate(self, end: int, pattern_length: int, size: int) -> tuple[str, int, list[str]]:
-        """Map a hit's end offset to (field, word position, that field's original words)."""
-        first_word_start = end - pattern_length + 2
-        index = self.text.count(" ", 0, first_word_start) - 1
-        if index < len(self.first):
-            return self.names[0], index, self.first
-        return self.names[1], index - len(self.first) - 1, self.second
+    def originals(self) -> tuple[list[str], list[str]]:
+        """The words of both fields as written (cut only when a rule needs them)."""
+        if self.cut is None:
+            self.cut = (words(self.fields[0]), words(self.fields[1]))
+        return self.cut
 
-    def ends(self, term_id: int) -> list[int]:
-        if self.ends_by_id is None:
-            self.ends_by_id = {}
-            for end, hit_id in self.hits:
-                self.ends_by_id.setdefault(hit_id, []).append(end)
-        return self.ends_by_id.get(term_id, [])
+    def positions(self, pattern: str) -> list[tuple[int, int]]:
+        """Find every (field number, word position) of a term the automaton saw in this line.
+
+        Positions are needed only for the few terms of NEAR, scoped, exact-case
+        or matched rules, so they are found on demand with `str.find` (C speed)
+        rather than kept for every hit of every article. Overlapping
+        occurrences count, as they do for the automaton.
+        """
+        found = []
+        text = self.text
+        start = text.find(pattern)
+        while start >= 0:
+            index = text.count(" ", 0, start + 1) - 1
+            if index < self.first_count:
+                found.append((0, index))
+            else:
+                found.append((1, index - self.first_count - 1))
+            start = text.find(pattern, start + 1)
+        return found
+
+
+class Presence(dict[int, bool]):
+    """Whether each term occurs in the title or text, by term id.
+
+    The automaton holds only the terms rules are indexed under; its hits seed
+    this map. Any other term a candidate rule asks about is looked up once in
+    the normalised line (a C substring search): the Lucene Monitor way, where
+    the index selects candidate queries and each candidate is then run in full.
+    """
+
+    def __init__(self, found: set[int], indexed: frozenset[int], line: str, patterns: list[str]):
+        super().__init__(dict.fromkeys(found, True))
+        self.indexed = indexed
+        self.line = line
+        self.patterns = patterns
+
+    def __missing__(self, term_id: int) -> bool:
+        value = term_id not in self.indexed and self.patterns[term_id] in self.line
+        self[term_id] = value
+        return value
 
 
 class Scan:
-    """The automaton's reading of one document."""
+    """The automaton's reading of one document, and lookups of what candidate rules ask."""
 
-    def __init__(
-        self, automaton: Any, doc: Document, patterns: list[TermKey], with_meta: bool
-    ) -> None:
-        self.patterns = patterns
-        self.body = Line(("title", "text"), words(doc.title), words(doc.text))
-        self.present = self.body.scan(automaton)
+    def __init__(self, automaton: Any, doc: Document, compiled: Compiled) -> None:
+        self.compiled = compiled
+        self.body = Line(("title", "text"), doc.title, doc.text)
+        found = self.body.scan(automaton)
+        self.present = Presence(found, compiled.indexed, self.body.text, compiled.patterns)
         self.meta: Line | None = None
-        self.all_ids = self.present
-        if with_meta:
-            self.meta = Line(("url", "source"), words(doc.url), words(doc.source))
-            self.all_ids = self.present | self.meta.scan(automaton)
+        self.found = found
+        if compiled.with_meta:
+            self.meta = Line(("url", "source"), doc.url, doc.source)
+            self.found = found | self.meta.scan(automaton)
         self.cache: dict[TermRef, list[Occurrence]] = {}
 
-    def body_words(self) -> dict[str, list[str]]:
-        return {"title": self.body.first, "text": self.body.second}
+    def body_counts(self) -> dict[str, int]:
+        return {"title": self.body.first_count, "text": self.body.second_count}
 
     def has(self, ref: TermRef) -> bool:
-        if ref.term_id not in self.all_ids:
-            return False
         return bool(self.occurrences(ref))
 
     def occurrences(self, ref: TermRef) -> list[Occurrence]:
         """Every occurrence of the term that satisfies its scope and exact case."""
-        if ref.term_id not in self.all_ids:
+        in_meta = ref.scope in ("url", "source")
+        if (self.meta is None) if in_meta else not self.present[ref.term_id]:
             return []
         cached = self.cache.get(ref)
         if cached is None:
-            cached = self.cache[ref] = self.find(ref)
+            cached = self.cache[ref] = self.find(ref, self.meta if in_meta else self.body)
         return cached
 
-    def find(self, ref: TermRef) -> list[Occurrence]:
-        line = self.meta if ref.scope in ("url", "source") else self.body
+    def find(self, ref: TermRef, line: Line | None) -> list[Occurrence]:
         if line is None:
             return []
-        key = self.patterns[ref.term_id]
-        pattern_length, size = len(key.pattern()), len(key.words)
+        size = self.compiled.sizes[ref.term_id]
         found = []
-        for end in line.ends(ref.term_id):
-            field, position, originals = line.locate(end, pattern_length, size)
+        for number, position in line.positions(self.compiled.patterns[ref.term_id]):
+            field = line.names[number]
             if ref.scope is not None and field != ref.scope:
                 continue
-            if ref.exact is not None and not _same_case(ref, originals, position):
+            if ref.exact is not None and not _same_case(ref, line.originals()[number], position):
                 continue
             found.append(Occurrence(field, position, position + size))
         return found
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """What a scan needs to know about the compiled rules."""
+
+    patterns: list[str]  # automaton key of each term id
+    sizes: list[int]  # words in each term
+    indexed: frozenset[int]  # term ids in the automaton
+    with_meta: bool  # some rule looks at url: or source:
 
 
 def _same_case(ref: TermRef, originals: list[str], position: int) -> bool:

@@ -82,6 +82,9 @@ _ASCII_POSSESSIVE = re.compile(r"'(?<=\w')[sS](?!\w)", re.ASCII)
 _ASCII_SEPARATORS = str.maketrans(
     {chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
 )
+_ASCII_FOLD = str.maketrans(
+    {chr(c): " " if not (chr(c).isalnum() or chr(c) == "_") else chr(c).lower() for c in range(128)}
+)
 _TYPOGRAPHY = (("\u2019", "'"), ("\u2018", " "), ("\u201c", " "), ("\u201d", " "),
                ("\u2014", " "), ("\u2013", " "), ("\u00a0", " "), ("\u2026", " "))  # fmt: skip
 
@@ -105,6 +108,40 @@ def words(text: str) -> list[str]:
     if "'" in plain:
         plain = _ASCII_POSSESSIVE.sub("", plain)
     return plain.translate(_ASCII_SEPARATORS).split()
+
+
+class WordSpans:
+    """Where each word of a text starts and ends, found on demand (snippets need a few).
+
+    For ASCII text, a copy of the same length with every separator (and each
+    possessive "'s") turned into spaces lets `str.split(None, k)` find word k
+    in C. Otherwise each word is found with `str.find` after the previous one.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        plain = _plain_ascii(text)
+        if plain is not None and "'" in plain:
+            plain = _ASCII_POSSESSIVE.sub("  ", plain)
+        self.spaced = plain.translate(_ASCII_SEPARATORS) if plain is not None else None
+        self.cut: list[str] | None = None
+        self.found: list[tuple[int, int]] = []
+
+    def span(self, index: int) -> tuple[int, int]:
+        """Return the (start, end) offsets of word `index` (0-based) in the text."""
+        if self.spaced is not None:
+            start = len(self.spaced) - len(self.spaced.split(None, index)[-1])
+            end = self.spaced.find(" ", start)
+            return start, end if end >= 0 else len(self.spaced)
+        if self.cut is None:
+            self.cut = words(self.text)
+        find = self.text.find
+        offset = self.found[-1][1] if self.found else 0
+        for word in self.cut[len(self.found) : index + 1]:
+            offset = find(word, offset)
+            self.found.append((offset, offset + len(word)))
+            offset += len(word)
+        return self.found[index]
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -137,6 +174,22 @@ def normalized_line(originals: list[str]) -> str:
     if line.isascii() or line.count(" ") == max(len(originals) - 1, 0):
         return line
     return " ".join(normalize_words(originals))
+
+
+def text_line(text: str) -> tuple[str, int]:
+    """Return the normalised words of `text` joined by single spaces, and how many there are.
+
+    The same as `normalized_line(words(text))`, without making the list of
+    words first when the text is ASCII (the hot path of every article).
+    """
+    plain = _plain_ascii(text)
+    if plain is None:
+        cut = words(text)
+        return normalized_line(cut), len(cut)
+    if "'" in plain:
+        plain = _ASCII_POSSESSIVE.sub("", plain)
+    folded = plain.translate(_ASCII_FOLD).split()
+    return " ".join(folded), len(folded)
 
 
 def normalized_words(text: str) -> list[str]:

@@ -4,15 +4,23 @@ Only this package talks SQL. SQLite (default) and PostgreSQL; the schema is migr
 by Alembic revisions shipped inside the package (`Store.upgrade()`).
 """
 
+from monitor.store.policy import AlertPolicy, Immediate, RateWindow
 from monitor.store.records import (
+    ALERT_KINDS,
     ALERT_STATUSES,
     AlertDelivery,
     AlertRecord,
     AlertView,
     ArticleRecord,
     AttemptView,
+    ChannelStateView,
+    HealthChange,
     MatchRecord,
+    Notice,
     SavedArticle,
+    SilenceView,
+    SourceActivity,
+    SourceHealthState,
     SourceSpec,
     SourceState,
     StoredArticle,
@@ -21,14 +29,24 @@ from monitor.store.records import (
 from monitor.store.store import Store
 
 __all__ = [
+    "ALERT_KINDS",
     "ALERT_STATUSES",
     "AlertDelivery",
+    "AlertPolicy",
     "AlertRecord",
     "AlertView",
     "ArticleRecord",
     "AttemptView",
+    "ChannelStateView",
+    "HealthChange",
+    "Immediate",
     "MatchRecord",
+    "Notice",
+    "RateWindow",
     "SavedArticle",
+    "SilenceView",
+    "SourceActivity",
+    "SourceHealthState",
     "SourceSpec",
     "SourceState",
     "Store",

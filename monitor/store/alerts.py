@@ -1,32 +1,49 @@
-"""Queries on the outbox: insert alerts, lease due ones to a dispatcher, record each attempt."""
+"""Queries on the outbox: insert alerts, lease due ones to a dispatcher, record each attempt.
+
+The dispatch policy is applied where an alert is written, inside the outbox transaction:
+a silenced alert is stored as `silenced`, an alert over its rule's limit as `folded` (with
+one "N more alerts" row per rule, channel and window), and an alert for a digest channel
+becomes due at the end of its period.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, insert, or_, select, update
+from sqlalchemy.orm import aliased
 
 from monitor.store.dialects import insert_ignoring_conflicts
 from monitor.store.models import Alert, AlertAttempt, Article
-from monitor.store.records import AlertDelivery, AlertRecord, AlertView, AttemptView
+from monitor.store.policy import AlertPolicy, RateWindow
+from monitor.store.records import AlertDelivery, AlertRecord, AlertView, AttemptView, Notice
+from monitor.store.silences import active_silences, silenced_by
 
 log = logging.getLogger(__name__)
 
-PENDING, SENDING, RETRYING, DELIVERED, FAILED = (
+PENDING, SENDING, RETRYING, DELIVERED, FAILED, SILENCED, FOLDED = (
     "pending",
     "sending",
     "retrying",
     "delivered",
     "failed",
+    "silenced",
+    "folded",
 )
+ALERT, UPDATE, FOLD, NOTICE = "alert", "update", "fold", "notice"
+# Kinds a silence holds: notices about the daemon itself are never silenced.
+SILENCEABLE = (ALERT, UPDATE)
+UNIQUE_ALERT = ["rule", "story_id", "channel", "kind"]
 
 
 def with_story(payload: dict[str, Any], story_id: int) -> dict[str, Any]:
     """The payload naming its story: known only here when the article starts a new story."""
-    return {**payload, "story": {"id": story_id}}
+    story = payload.get("story")
+    return {**payload, "story": {**(story if isinstance(story, dict) else {}), "id": story_id}}
 
 
 def insert_alerts(
@@ -36,22 +53,26 @@ def insert_alerts(
     story_id: int,
     article_id: int,
     now: datetime,
+    policy: AlertPolicy,
 ) -> tuple[str, ...]:
-    """Insert pending alerts, due now; skip any that repeat a rule, story and channel."""
+    """Insert alerts per the policy; skip any that repeat a rule, story, channel and kind."""
     inserted: list[str] = []
+    silences = active_silences(connection, now) if alerts else []
     for alert in alerts:
+        status, due = _initial_state(connection, alert, story_id, now, policy, silences)
         statement = (
-            insert_ignoring_conflicts(connection, Alert, ["rule", "story_id", "channel"])
+            insert_ignoring_conflicts(connection, Alert, UNIQUE_ALERT)
             .values(
                 id=alert.id,
                 rule=alert.rule,
                 story_id=story_id,
                 article_id=article_id,
                 channel=alert.channel,
+                kind=alert.kind,
                 severity=alert.severity,
-                status=PENDING,
+                status=status,
                 attempts=0,
-                next_attempt_at=now,
+                next_attempt_at=due,
                 created_at=now,
                 payload=with_story(alert.payload, story_id),
             )
@@ -62,49 +83,285 @@ def insert_alerts(
             log.info(
                 "alert_duplicate rule=%s story=%s channel=%s", alert.rule, story_id, alert.channel
             )
-        else:
-            inserted.append(alert_id)
+            continue
+        inserted.append(alert_id)
+        if status == SILENCED:
+            log.info("alert_silenced alert=%s rule=%s story=%s", alert_id, alert.rule, story_id)
+        elif status == FOLDED:
+            log.info(
+                "alert_folded alert=%s rule=%s channel=%s", alert_id, alert.rule, alert.channel
+            )
     return tuple(inserted)
 
 
+def _initial_state(
+    connection: Connection,
+    alert: AlertRecord,
+    story_id: int,
+    now: datetime,
+    policy: AlertPolicy,
+    silences: Sequence[Any],
+) -> tuple[str, datetime | None]:
+    """Status and due time of a new alert: silenced, folded, or pending until due."""
+    if alert.kind in SILENCEABLE and silenced_by(silences, alert.rule, story_id) is not None:
+        return SILENCED, None
+    window = policy.rate_window(alert.rule, now) if alert.kind == ALERT else None
+    if window is not None and _sent_in_window(connection, alert, window) >= window.limit:
+        _ensure_fold(connection, alert, window, policy, now)
+        return FOLDED, None
+    return PENDING, policy.due_at(alert.channel, now)
+
+
+def _sent_in_window(connection: Connection, alert: AlertRecord, window: RateWindow) -> int:
+    """Alerts of the rule on the channel in the window that count against its limit."""
+    return (
+        connection.scalar(
+            select(func.count())
+            .select_from(Alert)
+            .where(
+                Alert.rule == alert.rule,
+                Alert.channel == alert.channel,
+                Alert.kind == ALERT,
+                Alert.status.not_in((SILENCED, FOLDED)),
+                Alert.created_at >= window.start,
+                Alert.created_at < window.end,
+            )
+        )
+        or 0
+    )
+
+
+def fold_id(rule: str, channel: str, window_start: datetime) -> str:
+    """The id of the one "N more alerts" message of a rule, channel and window."""
+    key = f"{rule}\x00{channel}\x00{window_start.isoformat()}".encode()
+    return "fold" + hashlib.sha256(key).hexdigest()[:28]
+
+
+def _ensure_fold(
+    connection: Connection,
+    alert: AlertRecord,
+    window: RateWindow,
+    policy: AlertPolicy,
+    now: datetime,
+) -> None:
+    """Create the window's "N more alerts" row once; it is due when the window ends."""
+    ident = fold_id(alert.rule, alert.channel, window.start)
+    due = max(window.end, policy.due_at(alert.channel, window.end - timedelta(microseconds=1)))
+    payload = {
+        "type": "folded",
+        "id": ident,
+        "rule": {"name": alert.rule, "severity": alert.severity},
+        "channel": alert.channel,
+        "window": {"start": _iso(window.start), "end": _iso(window.end)},
+        "limit": window.limit,
+        "count": 0,
+    }
+    connection.execute(
+        insert_ignoring_conflicts(connection, Alert, ["id"]).values(
+            id=ident,
+            rule=alert.rule,
+            story_id=None,
+            article_id=None,
+            channel=alert.channel,
+            kind=FOLD,
+            severity=alert.severity,
+            status=PENDING,
+            attempts=0,
+            next_attempt_at=due,
+            created_at=now,
+            payload=payload,
+        )
+    )
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def insert_notice(connection: Connection, notice: Notice, *, now: datetime) -> str:
+    """Put a notice in the outbox, due now."""
+    connection.execute(
+        insert(Alert).values(
+            id=notice.id,
+            rule=notice.event,
+            story_id=None,
+            article_id=None,
+            channel=notice.channel,
+            kind=NOTICE,
+            severity=notice.severity,
+            status=PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            payload=notice.payload,
+        )
+    )
+    log.info("notice_queued notice=%s event=%s channel=%s", notice.id, notice.event, notice.channel)
+    return notice.id
+
+
 def claim_due_alerts(
-    connection: Connection, owner: str, *, now: datetime, lease: timedelta, limit: int
+    connection: Connection,
+    owner: str,
+    *,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    batch_channels: Collection[str] = (),
 ) -> list[AlertDelivery]:
-    """Lease up to `limit` due alerts, and 'sending' ones whose sender died (lease expired)."""
+    """Lease up to `limit` due alerts, and 'sending' ones whose sender died (lease expired).
+
+    Alerts of `batch_channels` (digest channels) are left to `claim_due_batch`, except
+    notices, which are always sent on their own.
+    """
+    conditions = [_due_or_orphaned(now)]
+    if batch_channels:
+        conditions.append(or_(Alert.channel.not_in(list(batch_channels)), Alert.kind == NOTICE))
+    return _claim(connection, owner, now=now, lease=lease, limit=limit, conditions=conditions)
+
+
+def claim_due_batch(
+    connection: Connection,
+    channel: str,
+    owner: str,
+    *,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+) -> list[AlertDelivery]:
+    """Lease every due alert of one digest channel (up to `limit`), to send as one message."""
+    conditions = [_due_or_orphaned(now), Alert.channel == channel, Alert.kind != NOTICE]
+    return _claim(connection, owner, now=now, lease=lease, limit=limit, conditions=conditions)
+
+
+def _due_or_orphaned(now: datetime) -> Any:
     due = and_(Alert.status.in_((PENDING, RETRYING)), Alert.next_attempt_at <= now)
     orphaned = and_(Alert.status == SENDING, Alert.lease_until <= now)
+    return or_(due, orphaned)
+
+
+def _claim(
+    connection: Connection,
+    owner: str,
+    *,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    conditions: Sequence[Any],
+) -> list[AlertDelivery]:
     rows = connection.execute(
         select(Alert)
-        .where(or_(due, orphaned))
+        .where(*conditions)
         .order_by(Alert.next_attempt_at, Alert.created_at, Alert.id)
         .limit(limit)
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite holds BEGIN IMMEDIATE
     ).all()
     if not rows:
         return []
+    rows = _hold_silenced(connection, rows, now)
     for row in rows:
         if row.status == SENDING:
             log.warning("alert_lease_expired alert=%s owner=%s", row.id, row.lease_owner)
+    if not rows:
+        return []
     connection.execute(
         update(Alert)
         .where(Alert.id.in_([row.id for row in rows]))
         .values(status=SENDING, lease_owner=owner, lease_until=now + lease)
     )
-    return [_to_delivery(row) for row in rows]
+    return [_to_delivery(connection, row) for row in rows]
 
 
-def _to_delivery(row: Row[Any]) -> AlertDelivery:
+def _hold_silenced(connection: Connection, rows: Sequence[Row[Any]], now: datetime) -> list[Any]:
+    """Mark never-tried alerts that a silence now holds as silenced; return the others."""
+    silences = active_silences(connection, now)
+    if not silences:
+        return list(rows)
+    held = [
+        row
+        for row in rows
+        if row.kind in SILENCEABLE
+        and row.attempts == 0
+        and silenced_by(silences, row.rule, row.story_id) is not None
+    ]
+    if held:
+        connection.execute(
+            update(Alert)
+            .where(Alert.id.in_([row.id for row in held]))
+            .values(status=SILENCED, next_attempt_at=None, lease_owner=None, lease_until=None)
+        )
+        for row in held:
+            log.info("alert_silenced alert=%s rule=%s story=%s", row.id, row.rule, row.story_id)
+    held_ids = {row.id for row in held}
+    return [row for row in rows if row.id not in held_ids]
+
+
+def _to_delivery(connection: Connection, row: Row[Any]) -> AlertDelivery:
+    payload = row.payload
+    if row.kind == FOLD:
+        payload = {**payload, "count": folded_count(connection, row.rule, row.channel, payload)}
     return AlertDelivery(
         id=row.id,
         rule=row.rule,
         channel=row.channel,
         severity=row.severity,
-        payload=row.payload,
+        payload=payload,
         status=SENDING,
         attempts=row.attempts,
         created_at=row.created_at,
         first_attempt_at=row.first_attempt_at,
+        kind=row.kind,
+        story_id=row.story_id,
     )
+
+
+def folded_count(connection: Connection, rule: str, channel: str, payload: dict[str, Any]) -> int:
+    """How many alerts a fold row stands for: the folded ones of its rule, channel and window."""
+    window = payload.get("window") or {}
+    start = datetime.fromisoformat(str(window.get("start")))
+    end = datetime.fromisoformat(str(window.get("end")))
+    return (
+        connection.scalar(
+            select(func.count())
+            .select_from(Alert)
+            .where(
+                Alert.rule == rule,
+                Alert.channel == channel,
+                Alert.status == FOLDED,
+                Alert.created_at >= start,
+                Alert.created_at < end,
+            )
+        )
+        or 0
+    )
+
+
+def claim_for_replay(
+    connection: Connection, alert_id: str, owner: str, *, now: datetime, lease: timedelta
+) -> AlertDelivery:
+    """Lease one alert to send again whatever its state; KeyError if unknown.
+
+    ValueError while another dispatcher holds it. The retry deadline starts again now.
+    """
+    row = connection.execute(
+        select(Alert).where(Alert.id == alert_id).with_for_update()
+    ).one_or_none()
+    if row is None:
+        raise KeyError(alert_id)
+    if row.status == SENDING and row.lease_until is not None and row.lease_until > now:
+        raise ValueError(f"alert {alert_id} is being delivered right now")
+    connection.execute(
+        update(Alert)
+        .where(Alert.id == alert_id)
+        .values(
+            status=SENDING,
+            lease_owner=owner,
+            lease_until=now + lease,
+            first_attempt_at=now,
+            next_attempt_at=now,
+        )
+    )
+    return _to_delivery(connection, row)
 
 
 def record_attempt(
@@ -170,15 +427,30 @@ def alert_attempts(connection: Connection, alert_id: str) -> list[AttemptView]:
     return [AttemptView(**row._asdict()) for row in rows]
 
 
-def recent_alerts(connection: Connection, limit: int) -> list[AlertView]:
-    """The newest alerts with their delivery state and the article they are about."""
-    rows = connection.execute(
+def recent_alerts(
+    connection: Connection, limit: int, *, statuses: Collection[str] = ()
+) -> list[AlertView]:
+    """The newest alerts (of `statuses`, if given) with their delivery state and article.
+
+    `other_sources` counts the other sources that reported the alert's story.
+    """
+    other = aliased(Article)
+    other_sources = (
+        select(func.count(func.distinct(other.source)))
+        .where(other.story_id == Alert.story_id, other.source != Article.source)
+        .correlate(Alert, Article)
+        .scalar_subquery()
+    )
+    statement = (
         select(
             Alert.id,
             Alert.created_at,
             Alert.rule,
             Alert.channel,
             Alert.severity,
+            Alert.kind,
+            Alert.story_id,
+            Alert.payload,
             Article.title,
             Article.url,
             Alert.status,
@@ -186,9 +458,39 @@ def recent_alerts(connection: Connection, limit: int) -> list[AlertView]:
             Alert.last_attempt_at,
             Alert.last_error,
             Alert.next_attempt_at,
+            other_sources.label("other_sources"),
         )
-        .join(Article, Article.id == Alert.article_id)
+        .outerjoin(Article, Article.id == Alert.article_id)
         .order_by(Alert.created_at.desc(), Alert.id.desc())
         .limit(limit)
-    ).all()
-    return [AlertView(**row._asdict()) for row in rows]
+    )
+    if statuses:
+        statement = statement.where(Alert.status.in_(list(statuses)))
+    return [_to_view(row) for row in connection.execute(statement).all()]
+
+
+def _to_view(row: Row[Any]) -> AlertView:
+    values = row._asdict()
+    payload = values.pop("payload") or {}
+    if values["title"] is None:
+        values["title"] = _title_without_article(values["kind"], payload)
+    values["url"] = values["url"] or ""
+    values["other_sources"] = values["other_sources"] or 0
+    return AlertView(**values)
+
+
+def _title_without_article(kind: str, payload: dict[str, Any]) -> str:
+    if kind == FOLD:
+        return f"more alerts for {payload.get('rule', {}).get('name', '')} (folded)"
+    subject = payload.get("source") or payload.get("channel") or ""
+    return f"{payload.get('event', kind)} {subject}".strip()
+
+
+def story_source_count(connection: Connection, story_id: int) -> int:
+    """How many distinct sources published an article of the story."""
+    return (
+        connection.scalar(
+            select(func.count(func.distinct(Article.source))).where(Article.story_id == story_id)
+        )
+        or 0
+    )

@@ -13,6 +13,7 @@ from monitor.store.alerts import insert_alerts
 from monitor.store.dialects import insert_ignoring_conflicts
 from monitor.store.engine import reading
 from monitor.store.models import Article, Match, Story
+from monitor.store.policy import AlertPolicy
 from monitor.store.records import (
     AlertRecord,
     ArticleRecord,
@@ -53,6 +54,7 @@ def save_article(
     matches: Sequence[MatchRecord],
     alerts: Sequence[AlertRecord],
     now: datetime,
+    policy: AlertPolicy,
 ) -> SavedArticle | None:
     """Write article, story, matches and alerts in the caller's transaction; None if a duplicate.
 
@@ -74,7 +76,9 @@ def save_article(
         return None
     if matches:
         connection.execute(insert(Match), [_match_values(m, article_id, now) for m in matches])
-    alert_ids = insert_alerts(connection, alerts, story_id=story_id, article_id=article_id, now=now)
+    alert_ids = insert_alerts(
+        connection, alerts, story_id=story_id, article_id=article_id, now=now, policy=policy
+    )
     return SavedArticle(article_id=article_id, story_id=story_id, alert_ids=alert_ids)
 
 

@@ -90,6 +90,7 @@ class Source(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     lease_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    failing_since: Mapped[datetime | None]
 
 
 class Story(Base):
@@ -110,6 +111,7 @@ class Article(Base):
         Index("ix_articles_guid", "guid"),
         Index("ix_articles_fetched_at", "fetched_at"),
         Index("ix_articles_story_id", "story_id"),
+        Index("ix_articles_source_fetched_at", "source", "fetched_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -152,11 +154,16 @@ class Match(Base):
 
 
 class Alert(Base):
-    """The outbox: one delivery of one story's match to one channel, with its lease."""
+    """The outbox: one delivery to one channel, with its lease.
+
+    `kind` is "alert" (a story matched a rule), "update" (the story grew), "fold" (the
+    "N more alerts" summary of a throttled rule) or "notice" (source health, a disabled
+    channel); folds and notices have no story or article.
+    """
 
     __tablename__ = "alerts"
     __table_args__ = (
-        UniqueConstraint("rule", "story_id", "channel"),
+        UniqueConstraint("rule", "story_id", "channel", "kind"),
         Index("ix_alerts_due", "status", "next_attempt_at"),
         Index("ix_alerts_lease", "status", "lease_until"),
         Index("ix_alerts_created_at", "created_at"),
@@ -164,9 +171,10 @@ class Alert(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     rule: Mapped[str] = mapped_column(String(200))
-    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id"))
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
     channel: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), server_default="alert")
     severity: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer)
@@ -193,3 +201,43 @@ class AlertAttempt(Base):
     at: Mapped[datetime]
     outcome: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class Silence(Base):
+    """A silence: alerts of a rule, or of a story, are recorded but not sent until `ends_at`."""
+
+    __tablename__ = "silences"
+    __table_args__ = (Index("ix_silences_ends_at", "ends_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    target_kind: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+
+
+class ChannelState(Base):
+    """A channel whose deliveries are disabled (a webhook answered 410 Gone), shared by instances.
+
+    `fingerprint` identifies the channel's target when it was disabled, so a changed URL
+    in the config re-enables it.
+    """
+
+    __tablename__ = "channel_state"
+
+    channel: Mapped[str] = mapped_column(String(200), primary_key=True)
+    disabled_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+
+
+class SourceHealth(Base):
+    """A source in a notified bad state (failing or silent), so each notice is sent once."""
+
+    __tablename__ = "source_health"
+
+    source: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))
+    since: Mapped[datetime]
+    notified_at: Mapped[datetime]

@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-ALERT_STATUSES = ("pending", "sending", "retrying", "delivered", "failed")
+ALERT_STATUSES = (
+    "pending",
+    "sending",
+    "retrying",
+    "delivered",
+    "failed",
+    "silenced",
+    "folded",
+)
+ALERT_KINDS = ("alert", "update", "fold", "notice")
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,7 @@ class SourceState:
     lease_owner: str | None
     lease_until: datetime | None
     interval: timedelta | None = None
+    failing_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -79,13 +89,18 @@ class MatchRecord:
 
 @dataclass(frozen=True)
 class AlertRecord:
-    """One alert to deliver; `id` is made by the caller and stays stable across retries."""
+    """One alert to deliver; `id` is made by the caller and stays stable across retries.
+
+    `kind` "update" is the follow-up sent when a story that alerted grows (on_update);
+    it is unique per rule, story and channel like the first alert.
+    """
 
     id: str
     rule: str
     channel: str
     severity: str
     payload: dict[str, Any]
+    kind: str = "alert"
 
 
 @dataclass(frozen=True)
@@ -110,6 +125,8 @@ class AlertDelivery:
     attempts: int
     created_at: datetime
     first_attempt_at: datetime | None
+    kind: str = "alert"
+    story_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +145,9 @@ class AlertView:
     last_attempt_at: datetime | None
     last_error: str | None
     next_attempt_at: datetime | None
+    kind: str = "alert"
+    story_id: int | None = None
+    other_sources: int = 0
 
 
 @dataclass(frozen=True)
@@ -164,3 +184,76 @@ class AttemptView:
     at: datetime
     outcome: str
     error: str | None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message about the daemon itself (source health, a disabled channel) for one channel."""
+
+    id: str
+    event: str
+    channel: str
+    severity: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SilenceView:
+    """A silence: `target_kind` "rule" (target is a rule name) or "story" (a story id)."""
+
+    id: int
+    target_kind: str
+    target: str
+    reason: str | None
+    created_at: datetime
+    ends_at: datetime
+
+    @property
+    def label(self) -> str:
+        """How the user names the target on the command line: `rule` or `story:<id>`."""
+        return f"story:{self.target}" if self.target_kind == "story" else self.target
+
+
+@dataclass(frozen=True)
+class ChannelStateView:
+    """A channel whose deliveries are disabled, since when and why."""
+
+    channel: str
+    disabled_at: datetime
+    reason: str
+    fingerprint: str | None
+
+
+@dataclass(frozen=True)
+class SourceActivity:
+    """When a source last brought a new article, and its recent publishing times (newest first)."""
+
+    source: str
+    last_article_at: datetime | None
+    published: tuple[datetime, ...]
+
+
+@dataclass(frozen=True)
+class SourceHealthState:
+    """A source's notified bad state: "failing" or "silent", since when."""
+
+    source: str
+    state: str
+    since: datetime
+    notified_at: datetime
+
+
+@dataclass(frozen=True)
+class HealthChange:
+    """A change of a source's health to record, with the notice that announces it.
+
+    `before` is the state the decision was made on (None: healthy); the store applies the
+    change only if the row still says so, so two instances never notify twice. `after`
+    None means the source recovered.
+    """
+
+    source: str
+    before: str | None
+    after: str | None
+    since: datetime
+    notice: Notice

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, or_, select, update
+from sqlalchemy import Connection, Row, and_, func, or_, select, update
 
 from monitor.store.dialects import insert_ignoring_conflicts
 from monitor.store.models import Source
@@ -136,6 +136,7 @@ def record_poll_success(
         error_count=0,
         last_error_reason=None,
         last_error=None,
+        failing_since=None,
     )
 
 
@@ -159,6 +160,7 @@ def record_poll_failure(
         error_count=Source.error_count + 1,
         last_error_reason=reason,
         last_error=message,
+        failing_since=func.coalesce(Source.failing_since, now),
     )
 
 
@@ -199,4 +201,5 @@ def to_state(row: Row[Any]) -> SourceState:
         lease_owner=row.lease_owner,
         lease_until=row.lease_until,
         interval=timedelta(seconds=row.interval_seconds),
+        failing_since=row.failing_since,
     )

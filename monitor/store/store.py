@@ -6,7 +6,7 @@ database's own clock), so instances agree on time and tests can move it.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
@@ -14,16 +14,26 @@ from sqlalchemy import Engine
 from monitor.clock import Clock, utc_now
 from monitor.store import alerts as alert_queries
 from monitor.store import articles as article_queries
+from monitor.store import channels as channel_queries
+from monitor.store import health as health_queries
+from monitor.store import silences as silence_queries
 from monitor.store import sources as source_queries
 from monitor.store.engine import create_store_engine, reading, upgrade_schema, writing
+from monitor.store.policy import AlertPolicy, Immediate
 from monitor.store.records import (
     AlertDelivery,
     AlertRecord,
     AlertView,
     ArticleRecord,
     AttemptView,
+    ChannelStateView,
+    HealthChange,
     MatchRecord,
+    Notice,
     SavedArticle,
+    SilenceView,
+    SourceActivity,
+    SourceHealthState,
     SourceSpec,
     SourceState,
     StoredArticle,
@@ -41,9 +51,16 @@ class Store:
     Thread-safe: the async app calls it through `asyncio.to_thread`.
     """
 
-    def __init__(self, url: str, *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, url: str, *, clock: Clock = utc_now, policy: AlertPolicy | None = None
+    ) -> None:
         self._engine = create_store_engine(url)
         self._clock = clock
+        self._policy: AlertPolicy = policy or Immediate()
+
+    def set_dispatch_policy(self, policy: AlertPolicy) -> None:
+        """Use `policy` (digests, rate limits) for the alerts written from now on (reload)."""
+        self._policy = policy
 
     @property
     def engine(self) -> Engine:
@@ -149,7 +166,7 @@ class Store:
         try:
             with writing(self._engine) as connection:
                 saved = article_queries.save_article(
-                    connection, article, matches, alerts, self._clock()
+                    connection, article, matches, alerts, self._clock(), self._policy
                 )
                 if saved is None:
                     raise _DuplicateArticle
@@ -168,11 +185,45 @@ class Store:
 
     # alerts
 
-    def claim_due_alerts(self, owner: str, *, lease: timedelta, limit: int) -> list[AlertDelivery]:
-        """Lease due pending/retrying alerts and crash orphans ('sending', lease expired)."""
+    def claim_due_alerts(
+        self,
+        owner: str,
+        *,
+        lease: timedelta,
+        limit: int,
+        batch_channels: Collection[str] = (),
+    ) -> list[AlertDelivery]:
+        """Lease due pending/retrying alerts and crash orphans ('sending', lease expired).
+
+        Alerts of `batch_channels` (digests) are left to `claim_due_batch`, notices excepted.
+        """
         with writing(self._engine) as connection:
             return alert_queries.claim_due_alerts(
-                connection, owner, now=self._clock(), lease=lease, limit=limit
+                connection,
+                owner,
+                now=self._clock(),
+                lease=lease,
+                limit=limit,
+                batch_channels=batch_channels,
+            )
+
+    def claim_due_batch(
+        self, channel: str, owner: str, *, lease: timedelta, limit: int
+    ) -> list[AlertDelivery]:
+        """Lease every due alert of one digest channel, to be sent together."""
+        with writing(self._engine) as connection:
+            return alert_queries.claim_due_batch(
+                connection, channel, owner, now=self._clock(), lease=lease, limit=limit
+            )
+
+    def claim_for_replay(self, alert_id: str, owner: str, *, lease: timedelta) -> AlertDelivery:
+        """Lease one alert to send again (same id), whatever its state.
+
+        KeyError if there is no such alert; ValueError while it is being delivered.
+        """
+        with writing(self._engine) as connection:
+            return alert_queries.claim_for_replay(
+                connection, alert_id, owner, now=self._clock(), lease=lease
             )
 
     def record_delivered(self, alert_id: str, owner: str) -> bool:
@@ -212,6 +263,103 @@ class Store:
         """The newest alerts first, with delivery state, for `monitor alerts`."""
         with reading(self._engine) as connection:
             return alert_queries.recent_alerts(connection, limit)
+
+    def failed_alerts(self, limit: int = 50) -> list[AlertView]:
+        """The newest alerts that gave up, with their last error (`monitor alerts --failed`)."""
+        with reading(self._engine) as connection:
+            return alert_queries.recent_alerts(connection, limit, statuses=("failed",))
+
+    def story_source_count(self, story_id: int) -> int:
+        """How many distinct sources published an article of the story."""
+        with reading(self._engine) as connection:
+            return alert_queries.story_source_count(connection, story_id)
+
+    def queue_notice(self, notice: Notice) -> str:
+        """Put a notice (about the daemon itself) in the outbox, due now."""
+        with writing(self._engine) as connection:
+            return alert_queries.insert_notice(connection, notice, now=self._clock())
+
+    # silences
+
+    def add_silence(
+        self, target_kind: str, target: str, *, duration: timedelta, reason: str | None = None
+    ) -> SilenceView:
+        """Silence a rule ("rule", name) or a story ("story", id) for `duration` from now."""
+        now = self._clock()
+        with writing(self._engine) as connection:
+            return silence_queries.add_silence(
+                connection,
+                target_kind=target_kind,
+                target=target,
+                reason=reason,
+                now=now,
+                ends_at=now + duration,
+            )
+
+    def end_silence(self, silence_id: int) -> bool:
+        """End an active silence now; False if there is no such active silence."""
+        with writing(self._engine) as connection:
+            return silence_queries.end_silence(connection, silence_id, now=self._clock())
+
+    def active_silences(self) -> list[SilenceView]:
+        """The silences that hold now."""
+        with reading(self._engine) as connection:
+            return silence_queries.active_silences(connection, self._clock())
+
+    # channels
+
+    def disable_channel(
+        self,
+        channel: str,
+        *,
+        reason: str,
+        fingerprint: str | None,
+        notices: Sequence[Notice] = (),
+    ) -> bool:
+        """Disable a channel's deliveries and queue the notices; False if already disabled."""
+        with writing(self._engine) as connection:
+            return channel_queries.disable_channel(
+                connection,
+                channel,
+                reason=reason,
+                fingerprint=fingerprint,
+                notices=notices,
+                now=self._clock(),
+            )
+
+    def enable_channel(self, channel: str) -> bool:
+        """Enable a disabled channel again; False if it was not disabled."""
+        with writing(self._engine) as connection:
+            return channel_queries.enable_channel(connection, channel)
+
+    def enable_changed_channels(self, fingerprints: Mapping[str, str]) -> list[str]:
+        """Enable the disabled channels whose target the config changed; return their names."""
+        with writing(self._engine) as connection:
+            return channel_queries.enable_changed_channels(connection, fingerprints)
+
+    def disabled_channels(self) -> list[ChannelStateView]:
+        """The channels whose deliveries are disabled."""
+        with reading(self._engine) as connection:
+            return channel_queries.disabled_channels(connection)
+
+    # source health
+
+    def source_activity(
+        self, sources: Collection[str], *, recent: int = 20
+    ) -> list[SourceActivity]:
+        """Newest article and recent publishing times of each source."""
+        with reading(self._engine) as connection:
+            return health_queries.source_activity(connection, sources, recent=recent)
+
+    def health_states(self) -> list[SourceHealthState]:
+        """Sources in a notified bad state (failing or silent)."""
+        with reading(self._engine) as connection:
+            return health_queries.health_states(connection)
+
+    def apply_health_changes(self, changes: Sequence[HealthChange]) -> list[HealthChange]:
+        """Record health changes with their notices, each once across instances."""
+        with writing(self._engine) as connection:
+            return health_queries.apply_health_changes(connection, changes, now=self._clock())
 
     def alert_attempts(self, alert_id: str) -> list[AttemptView]:
         """The attempt history of one alert, first attempt first."""

@@ -12,10 +12,12 @@ shingles, so short feed summaries never cluster on a few common words, and
 hashes found in the first articles of several live stories (a site's footer
 left in by the extractor) are left out of the comparison.
 
-Candidates come from an inverted index of each stored text's 8 smallest hashes,
-probed with all 64 hashes of the new text: that finds copies whose sizes differ
-several-fold, costs 8 dictionary entries per article, and skips keys shared by
-very many stored texts.
+Candidates come from an inverted index of each stored text's 8 smallest hashes
+and the 6 smallest of its first 60 words (where a feed summary or a brief comes
+from), probed with all hashes of the new text: that finds copies whose sizes
+differ several-fold (MinHash LSH banding, built for Jaccard, misses them), costs
+about 14 dictionary entries per article, and skips keys shared by very many
+stored texts.
 
 Chosen by measurement (labelled set in tests/data/stories/, bench/stories.py):
 
@@ -37,14 +39,14 @@ rebuilds the index at start. The index keeps only the window's entries;
 `expire` bounds its memory.
 """
 
-from monitor.stories.fingerprint import (
+from monitor.stories.index import StoryIndex
+from monitor.stories.sketch import (
     StoryFingerprint,
     body_signature,
     fingerprint,
     normalise_title,
     title_key,
 )
-from monitor.stories.index import StoryIndex
 
 __all__ = [
     "StoryFingerprint",

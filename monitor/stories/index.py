@@ -7,7 +7,7 @@ import heapq
 from array import array
 from datetime import datetime, timedelta
 
-from monitor.stories.fingerprint import Sketch, StoryFingerprint, containment
+from monitor.stories.sketch import Sketch, StoryFingerprint, containment
 
 INDEX_KEYS = 8  # smallest hashes of each stored text that go into the inverted index
 MIN_SHARED_SHINGLES = 20  # estimated shared shingles needed before containment counts
@@ -111,7 +111,7 @@ class StoryIndex:
         if entry.title_key is not None:
             _post(self._by_title, entry.title_key, number)
         if sketch is not None:
-            for key in sketch.hashes[:INDEX_KEYS]:
+            for key in _index_keys(sketch):
                 _post(self._by_body, key, number)
             if story_id not in self._live_stories:
                 self._count_hashes(sketch, +1)
@@ -138,7 +138,7 @@ class StoryIndex:
             _unpost(self._by_title, entry.title_key, entry.number)
         sketch = Sketch.parse(entry.signature)
         if sketch is not None:
-            for key in sketch.hashes[:INDEX_KEYS]:
+            for key in _index_keys(sketch):
                 _unpost(self._by_body, key, entry.number)
             if entry.counted:
                 self._count_hashes(sketch, -1)
@@ -183,7 +183,7 @@ class StoryIndex:
     def _candidates(self, sketch: Sketch) -> set[int]:
         found: set[int] = set()
         by_body = self._by_body
-        for key in sketch.hashes:
+        for key in (*sketch.hashes, *sketch.lead):
             posting = by_body.get(key)
             if posting is None:
                 continue
@@ -192,6 +192,16 @@ class StoryIndex:
             elif len(posting) <= HOT_KEY_POSTINGS:
                 found.update(posting)
         return found
+
+
+def _index_keys(sketch: Sketch) -> set[int]:
+    """The text's smallest hashes, and its lead's, under which other texts will look it up.
+
+    A feed summary or brief is mostly the lead of the full text; the lead's own
+    smallest hashes are then among the summary's, where the full text's
+    overall smallest (most of them beyond the lead) would not be.
+    """
+    return {*sketch.hashes[:INDEX_KEYS], *sketch.lead}
 
 
 def _timestamp(moment: datetime) -> float:
