@@ -2,13 +2,21 @@
 
 Generates rules of realistic shape (1-3 word phrases, boolean combinations,
 some NEAR, wildcards, field scopes, keyword lists and region-only rules) and
-~3 KB articles whose words follow a Zipf distribution over a background
-vocabulary with topical names mixed in, then measures, at 100, 1,000 and
-10,000 rules: articles per second and milliseconds per article on one core,
-build time and memory, for the compiled matcher and, in the same run, for a
-baseline that evaluates every rule with its own regular expressions. The
-baseline is slow (a few articles per second at 10,000 rules), so it runs on a
-time-boxed subset of the articles and reports its per-article rate.
+~3 KB articles whose words follow a Zipf distribution over an everyday
+vocabulary with topical names and multi-word names mixed in. Rules are built
+from the same vocabulary so that, like tuned production rules, each fires on
+about 1 article in 5,000 (a few alerts a day on a 20,000-article feed): at
+10,000 rules an article matches about two rules, and every match carries its
+full explanation (terms, positions, snippets), as in production.
+
+At 100, 1,000 and 10,000 rules it measures, for the compiled matcher and in
+the same run for a baseline that evaluates every rule with its own regular
+expressions: articles per second and milliseconds per article on one core,
+build time and memory. Throughput is CPU time of this process (the best of
+five passes), because the machine is shared and wall-clock time would
+measure the neighbours; wall-clock throughput is printed beside it. The
+baseline manages a few articles per second at 10,000 rules, so it runs on a
+time-boxed prefix of the articles and reports its per-article rate.
 
     python bench/match.py [--articles 2000] [--baseline-seconds 8] [--seed 7]
 
@@ -30,7 +38,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from monitor.rules import Document, PlaceTag, RegionSpec, RuleSpec, compile_rules, parse_query
+from monitor.rules import (
+    Document,
+    Matcher,
+    PlaceTag,
+    RegionSpec,
+    RuleSpec,
+    compile_rules,
+    parse_query,
+)
 from monitor.rules.query import And, Near, Node, Not, Or, Term
 
 SIZES = (100, 1_000, 10_000)
@@ -39,63 +55,12 @@ SYLLABLES += " an ar el en in on or st tr br dr gr pl sk"
 STOPWORDS = "the of and to in a is that for on was with he it as at by from his an were are"
 STOPWORDS += " which this be has had not but or have they its their been also after who one"
 STOPWORDS += " two new more when would there will said says into than other over some about"
-COUNTRIES = tuple(
-    [
-        "AF",
-        "AM",
-        "AZ",
-        "BY",
-        "CN",
-        "DE",
-        "EE",
-        "FR",
-        "GB",
-        "GE",
-        "IN",
-        "IR",
-        "IQ",
-        "IL",
-        "JP",
-        "KG",
-        "KP",
-        "KR",
-        "KZ",
-        "LT",
-        "LV",
-        "MD",
-        "MN",
-        "PK",
-        "PL",
-        "RO",
-        "RU",
-        "SY",
-        "TJ",
-        "TM",
-        "TR",
-        "UA",
-        "US",
-        "UZ",
-        "YE",
-        "SA",
-        "EG",
-        "LY",
-        "SD",
-        "ET",
-        "SO",
-        "NG",
-        "ML",
-        "NE",
-        "BF",
-        "CD",
-        "VE",
-        "CO",
-        "BR",
-        "MX",
-        "AR",
-        "CL",
-        "PE",
-    ]
-)
+COUNTRIES = (
+    "AF", "AM", "AZ", "BY", "CN", "DE", "EE", "FR", "GB", "GE", "IN", "IR", "IQ", "IL", "JP",
+    "KG", "KP", "KR", "KZ", "LT", "LV", "MD", "MN", "PK", "PL", "RO", "RU", "SY", "TJ", "TM",
+    "TR", "UA", "US", "UZ", "YE", "SA", "EG", "LY", "SD", "ET", "SO", "NG", "ML", "NE", "BF",
+    "CD", "VE", "CO", "BR", "MX", "AR", "CL", "PE",
+)  # fmt: skip
 
 
 def pseudo_words(rng: random.Random, count: int, low: int, high: int, avoid: set[str]) -> list[str]:
@@ -241,6 +206,18 @@ class RegexRule:
             (parts[0] if len(parts) == 1 else And(tuple(parts))) if parts else None
         )
         self.patterns: dict[int, re.Pattern[str]] = {}
+        if self.root is not None:
+            self.compile_all(self.root)
+
+    def compile_all(self, node: Node) -> None:
+        """Compile every regular expression up front: the baseline's build, not its matching."""
+        if isinstance(node, Term | Near):
+            self.pattern(node)
+        elif isinstance(node, Not):
+            self.compile_all(node.child)
+        elif isinstance(node, And | Or):
+            for child in node.children:
+                self.compile_all(child)
 
     def pattern(self, node: Term | Near) -> re.Pattern[str]:
         found = self.patterns.get(id(node))
@@ -297,18 +274,32 @@ def rss_mb() -> float:
 @dataclass(frozen=True)
 class Row:
     rules: int
-    articles_per_s: float
+    articles_per_s: float  # CPU time, best of five passes
+    wall_articles_per_s: float
     build_s: float
     rss_mb: float
     matcher_mb: float
     matches_per_article: float
-    baseline_articles_per_s: float
+    baseline_articles_per_s: float  # CPU time
     baseline_articles: int
     agreement: float
 
     @property
     def ratio(self) -> float:
         return self.articles_per_s / self.baseline_articles_per_s
+
+
+def time_matcher(matcher: Matcher, docs: list[Document]) -> tuple[float, float, list[set[str]]]:
+    """Match every article five times; return the best CPU and wall seconds and what fired."""
+    matcher.match(docs[0])
+    best_cpu = best_wall = float("inf")
+    fired: list[set[str]] = []
+    for _ in range(5):
+        cpu, wall = time.process_time(), time.perf_counter()
+        fired = [{match.rule for match in matcher.match(doc)} for doc in docs]
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+        best_wall = min(best_wall, time.perf_counter() - wall)
+    return best_cpu, best_wall, fired
 
 
 def measure(specs: list[RuleSpec], docs: list[Document], baseline_seconds: float) -> Row:
@@ -319,13 +310,10 @@ def measure(specs: list[RuleSpec], docs: list[Document], baseline_seconds: float
     build_s = time.perf_counter() - started
     gc.collect()
     after = rss_mb()
-    matcher.match(docs[0])
-    started = time.perf_counter()
-    fired = [{m.rule for m in matcher.match(doc)} for doc in docs]
-    elapsed = time.perf_counter() - started
+    cpu_s, wall_s, fired = time_matcher(matcher, docs)
 
     baseline = [RegexRule(spec) for spec in specs]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     both = either = done = 0
     for doc, ours in zip(docs, fired, strict=True):
         theirs = {rule.spec.name for rule in baseline if rule.holds(doc)}
@@ -334,35 +322,37 @@ def measure(specs: list[RuleSpec], docs: list[Document], baseline_seconds: float
         done += 1
         if time.perf_counter() - started > baseline_seconds:
             break
-    baseline_elapsed = time.perf_counter() - started
+    baseline_cpu = time.process_time() - cpu
     return Row(
         rules=len(specs),
-        articles_per_s=len(docs) / elapsed,
+        articles_per_s=len(docs) / cpu_s,
+        wall_articles_per_s=len(docs) / wall_s,
         build_s=build_s,
         rss_mb=after,
         matcher_mb=after - before,
         matches_per_article=sum(map(len, fired)) / len(docs),
-        baseline_articles_per_s=done / baseline_elapsed,
+        baseline_articles_per_s=done / baseline_cpu,
         baseline_articles=done,
         agreement=both / either if either else 1.0,
     )
 
 
 def print_table(rows: list[Row], articles: int) -> None:
-    print(f"compiled matcher over {articles} articles; baseline on a time-boxed subset (one core)")
+    print(f"matcher: {articles} articles, best of 5 passes; baseline: time-boxed prefix; one core")
     header = (
-        f"{'rules':>6} | {'articles/s':>10} | {'ms/article':>10} | {'build s':>7} | "
-        f"{'RSS MB':>6} | {'matcher MB':>10} | {'matches/art':>11} | "
-        f"{'baseline art/s':>14} | {'(articles)':>10} | {'ratio':>7} | {'agree':>5}"
+        f"{'rules':>6} | {'articles/s':>10} | {'ms/article':>10} | {'wall art/s':>10} | "
+        f"{'build s':>7} | {'RSS MB':>6} | {'matcher MB':>10} | {'matches/art':>11} | "
+        f"{'baseline art/s':>14} | {'(articles)':>10} | {'ratio':>7} | {'agree':>6}"
     )
     print(header)
     print("-" * len(header))
     for row in rows:
         print(
             f"{row.rules:>6} | {row.articles_per_s:>10.0f} | {1000 / row.articles_per_s:>10.3f} | "
-            f"{row.build_s:>7.2f} | {row.rss_mb:>6.0f} | {row.matcher_mb:>10.1f} | "
-            f"{row.matches_per_article:>11.2f} | {row.baseline_articles_per_s:>14.2f} | "
-            f"{row.baseline_articles:>10} | {row.ratio:>6.0f}x | {row.agreement:>5.0%}"
+            f"{row.wall_articles_per_s:>10.0f} | {row.build_s:>7.2f} | {row.rss_mb:>6.0f} | "
+            f"{row.matcher_mb:>10.1f} | {row.matches_per_article:>11.2f} | "
+            f"{row.baseline_articles_per_s:>14.2f} | {row.baseline_articles:>10} | "
+            f"{row.ratio:>6.0f}x | {row.agreement:>6.1%}"
         )
 
 
@@ -387,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
         "rules": largest.rules,
         "articles": len(docs),
         "articles_per_s": round(largest.articles_per_s, 1),
+        "wall_articles_per_s": round(largest.wall_articles_per_s, 1),
         "ms_per_article": round(1000 / largest.articles_per_s, 4),
         "baseline_articles_per_s": round(largest.baseline_articles_per_s, 3),
         "baseline_articles": largest.baseline_articles,
@@ -396,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         "matcher_mb": round(largest.matcher_mb, 1),
         "matches_per_article": round(largest.matches_per_article, 3),
         "agreement_with_baseline": round(largest.agreement, 4),
+        "articles_per_s_at_smallest": round(smallest.articles_per_s, 1),
         "slowdown_vs_smallest": round(smallest.articles_per_s / largest.articles_per_s, 2),
     }
     print(json.dumps(summary))

@@ -17,16 +17,26 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import httpx
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from monitor import __version__
-from monitor.alerts import Dispatcher, DispatchReport, build_channels
+from monitor.alerts import (
+    Dispatcher,
+    DispatchReport,
+    build_channels,
+    channel_fingerprints,
+    digest_schedules,
+    health_changes,
+    policy_from_config,
+)
+from monitor.alerts.health import RECENT
 from monitor.clock import Clock, utc_now
 from monitor.config import Config
 from monitor.fetch import Fetcher, FetchLimits
 from monitor.geo import resolve_region
 from monitor.poll import Poller, PollReport
 from monitor.rules import RegionSpec, RuleSpec
-from monitor.scheduler import build_scheduler
+from monitor.scheduler import build_scheduler, sync_digest_jobs
 from monitor.store import SourceSpec, SourceState, Store
 from monitor.stories import StoryFingerprint, StoryIndex
 from monitor.workers import AnalysisPool
@@ -126,6 +136,7 @@ class App:
         self._stories = StoryIndex(window=STORY_WINDOW)
         self._in_flight = _InFlight()
         self._reload_requested: Config | None = None
+        self._scheduler: AsyncIOScheduler | None = None
 
     @property
     def config(self) -> Config:
@@ -138,6 +149,7 @@ class App:
         self._fetcher = Fetcher(self._fetch_limits, clock=self._clock)
         await self._fetcher.__aenter__()
         self._delivery_client = delivery_client()
+        await self._enable_changed_channels(self._config)
         self._build_stages(self._config)
         return self
 
@@ -172,7 +184,15 @@ class App:
         channels = build_channels(
             config.channels, http_client=self._delivery_client, clock=self._clock
         )
-        self._dispatcher = Dispatcher(self.store, channels, owner=self.owner, clock=self._clock)
+        self.store.set_dispatch_policy(policy_from_config(config))
+        self._dispatcher = Dispatcher(
+            self.store,
+            channels,
+            owner=self.owner,
+            clock=self._clock,
+            digests=digest_schedules(config.channels),
+            fingerprints=channel_fingerprints(config.channels),
+        )
         self._config = config
 
     def _load_recent_stories(self) -> None:
@@ -184,10 +204,21 @@ class App:
                 row.story_id, fingerprint, url_hash=row.url_hash, seen_at=row.fetched_at
             )
 
+    async def _enable_changed_channels(self, config: Config) -> None:
+        """A disabled channel whose target the config changed is given another chance."""
+        fingerprints = channel_fingerprints(config.channels)
+        for name in await asyncio.to_thread(self.store.enable_changed_channels, fingerprints):
+            log.info("channel_enabled channel=%s reason=config_changed", name)
+
     async def reload(self, config: Config) -> None:
         """Switch to a new, already validated config; polls in flight finish on the old one."""
         await asyncio.to_thread(self.store.sync_sources, source_specs(config))
+        await self._enable_changed_channels(config)
         self._build_stages(config)
+        if self._scheduler is not None:
+            sync_digest_jobs(
+                self._scheduler, digest_schedules(config.channels), self._dispatch_quietly
+            )
         log.info(
             "config_reloaded sources=%d rules=%d channels=%d",
             len(config.sources),
@@ -269,9 +300,50 @@ class App:
         finally:
             self._in_flight.dispatching = False
 
+    async def replay(self, alert_id: str) -> DispatchReport:
+        """Send one stored alert again now, with the same id (`monitor alerts replay`)."""
+        assert self._dispatcher is not None
+        return await self._dispatcher.replay(alert_id)
+
     async def housekeeping_tick(self) -> None:
         expired = self._stories.expire(self._clock())
         log.debug("housekeeping stories_expired=%d", expired)
+        try:
+            await self.check_source_health()
+        except Exception:
+            log.exception("health_check_crashed")
+
+    async def check_source_health(self) -> int:
+        """Queue the due source-health notices (`health:` in the config); return how many."""
+        health = self._config.health
+        if health is None:
+            return 0
+        sources = [s for s in await asyncio.to_thread(self.store.list_sources) if s.active]
+        activity = await asyncio.to_thread(
+            self.store.source_activity, [s.name for s in sources], recent=RECENT
+        )
+        notified = await asyncio.to_thread(self.store.health_states)
+        changes = health_changes(
+            sources,
+            {a.source: a for a in activity},
+            {state.source: state for state in notified},
+            channel=health.channel,
+            now=self._clock(),
+            failing_after=health.failing_after,
+        )
+        applied = (
+            await asyncio.to_thread(self.store.apply_health_changes, changes) if changes else []
+        )
+        for change in applied:
+            log.warning(
+                "source_health source=%s state=%s was=%s",
+                change.source,
+                change.after or "ok",
+                change.before or "ok",
+            )
+        if applied:
+            await self._dispatch_quietly()
+        return len(applied)
 
     def request_reload(self, config: Config) -> None:
         """Ask for a reload at the next poll tick (signal handlers must not await)."""
@@ -288,8 +360,10 @@ class App:
             poll=self.poll_tick,
             dispatch=self._dispatch_quietly,
             housekeeping=self.housekeeping_tick,
+            digests=digest_schedules(self._config.channels),
         )
         scheduler.start()
+        self._scheduler = scheduler
         log.info(
             "daemon_started owner=%s sources=%d rules=%d",
             self.owner,
@@ -300,6 +374,7 @@ class App:
             await stop.wait()
         finally:
             scheduler.shutdown(wait=False)
+            self._scheduler = None
             await self._wind_down()
 
     async def _wind_down(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import difflib
 import logging
 import os
 import signal
@@ -14,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from monitor import __version__
+from monitor.alerts import DispatchReport
 from monitor.app import App, CycleReport, rule_specs
 from monitor.clock import utc_now
 from monitor.config import Config, ConfigError, describe_config, load_config, parse_duration
@@ -21,11 +23,15 @@ from monitor.dryrun import explain_page, rules_named, trial_spec, try_rule
 from monitor.fetch import Fetcher, FetchLimits, FetchResult
 from monitor.reports import (
     alerts_table,
+    channels_table,
+    failed_alerts_table,
     page_report,
     query_error_message,
+    silences_table,
     sources_table,
     trial_report,
     unknown_rule_message,
+    when,
 )
 from monitor.rules import QuerySyntaxError, compile_rules
 from monitor.store import Store
@@ -97,15 +103,51 @@ def build_parser() -> argparse.ArgumentParser:
     alerts = commands.add_parser("alerts", help="recent alerts with their delivery state")
     add_config_option(alerts)
     alerts.add_argument("--limit", type=int, default=50, help="how many alerts to show")
+    alerts.add_argument(
+        "--failed", action="store_true", help="only alerts that gave up, with their last error"
+    )
     alerts.set_defaults(handler=alerts_command)
+    alert_commands = alerts.add_subparsers(dest="alerts_command", required=False)
+    replay = alert_commands.add_parser("replay", help="send one alert again, with the same id")
+    replay.add_argument("id", help="the alert id (see `monitor alerts`)")
+    add_config_option(replay, suppress=True)
+    replay.set_defaults(handler=replay_command)
+
+    silence = commands.add_parser("silence", help="hold the alerts of a rule or a story")
+    silence.add_argument("target", help="a rule name, or story:<id>")
+    silence.add_argument(
+        "--for", dest="duration", type=duration, required=True, help="how long, e.g. 2h"
+    )
+    silence.add_argument("--reason", default=None, help="why, shown by `monitor silences`")
+    add_config_option(silence)
+    silence.set_defaults(handler=silence_command)
+
+    silences = commands.add_parser("silences", help="table of the silences that hold now")
+    add_config_option(silences)
+    silences.set_defaults(handler=silences_command)
+
+    unsilence = commands.add_parser("unsilence", help="end a silence now")
+    unsilence.add_argument("id", type=int, help="the silence id (see `monitor silences`)")
+    add_config_option(unsilence)
+    unsilence.set_defaults(handler=unsilence_command)
+
+    channels = commands.add_parser("channels", help="table of channels and their state")
+    add_config_option(channels)
+    channels.set_defaults(handler=channels_command)
+    channel_commands = channels.add_subparsers(dest="channels_command", required=False)
+    enable = channel_commands.add_parser("enable", help="enable a disabled channel again")
+    enable.add_argument("name", help="the channel's name")
+    add_config_option(enable, suppress=True)
+    enable.set_defaults(handler=enable_channel_command)
     return parser
 
 
-def add_config_option(parser: argparse.ArgumentParser) -> None:
+def add_config_option(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """`--config`; `suppress` on a sub-command keeps a value given before it."""
     parser.add_argument(
         "--config",
         type=Path,
-        default=None,
+        default=argparse.SUPPRESS if suppress else None,
         help="rules.yaml to use (default: $MONITOR_CONFIG, then ./rules.yaml)",
     )
 
@@ -271,7 +313,94 @@ def sources_command(args: argparse.Namespace) -> int:
 
 def alerts_command(args: argparse.Namespace) -> int:
     with open_store(load(args)) as store:
-        print(alerts_table(store.recent_alerts(args.limit)))
+        if args.failed:
+            print(failed_alerts_table(store.failed_alerts(args.limit)))
+        else:
+            print(alerts_table(store.recent_alerts(args.limit)))
+    return EXIT_OK
+
+
+def replay_command(args: argparse.Namespace) -> int:
+    config = load(args)
+
+    async def replay() -> DispatchReport:
+        async with App(config, workers=0) as app:
+            return await app.replay(args.id)
+
+    try:
+        report = asyncio.run(replay())
+    except KeyError:
+        print(f"no alert {args.id!r} (see `monitor alerts`)", file=sys.stderr)
+        return EXIT_FAILURE
+    except ValueError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_FAILURE
+    outcome = "delivered" if report.delivered else "retrying" if report.retried else "failed"
+    print(f"alert {args.id}: {outcome}")
+    return EXIT_OK if report.delivered else EXIT_FAILURE
+
+
+def silence_target(text: str, config: Config) -> tuple[str, str]:
+    """("story", id) for `story:<id>`, ("rule", name) for a configured rule; ValueError else."""
+    if text.startswith("story:"):
+        number = text.removeprefix("story:")
+        if not number.isdigit():
+            raise ValueError(f"bad story {text!r}: use story:<id>, e.g. story:42")
+        return "story", str(int(number))
+    names = [rule.name for rule in config.rules]
+    if text not in names:
+        close = difflib.get_close_matches(text, names, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"unknown rule {text!r}{hint}; silence a rule name or story:<id>")
+    return "rule", text
+
+
+def silence_command(args: argparse.Namespace) -> int:
+    config = load(args)
+    try:
+        kind, target = silence_target(args.target, config)
+    except ValueError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_CONFIG
+    with open_store(config) as store:
+        silence = store.add_silence(kind, target, duration=args.duration, reason=args.reason)
+    print(f"silence {silence.id}: {silence.label} until {when(silence.ends_at)}")
+    return EXIT_OK
+
+
+def silences_command(args: argparse.Namespace) -> int:
+    with open_store(load(args)) as store:
+        print(silences_table(store.active_silences()))
+    return EXIT_OK
+
+
+def unsilence_command(args: argparse.Namespace) -> int:
+    with open_store(load(args)) as store:
+        ended = store.end_silence(args.id)
+    if not ended:
+        print(f"no active silence {args.id} (see `monitor silences`)", file=sys.stderr)
+        return EXIT_FAILURE
+    print(f"silence {args.id} ended")
+    return EXIT_OK
+
+
+def channels_command(args: argparse.Namespace) -> int:
+    config = load(args)
+    with open_store(config) as store:
+        print(channels_table(config.channels, store.disabled_channels()))
+    return EXIT_OK
+
+
+def enable_channel_command(args: argparse.Namespace) -> int:
+    config = load(args)
+    if args.name not in config.channels:
+        print(f"unknown channel {args.name!r}", file=sys.stderr)
+        return EXIT_CONFIG
+    with open_store(config) as store:
+        enabled = store.enable_channel(args.name)
+    print(f"channel {args.name}: {'enabled' if enabled else 'was not disabled'}")
+    if enabled:
+        log.info("channel_enabled channel=%s reason=command", args.name)
     return EXIT_OK
 
 

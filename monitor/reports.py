@@ -1,14 +1,15 @@
-"""Plain-text tables for `monitor sources` and `monitor alerts`."""
+"""Plain-text tables for `monitor sources`, `alerts`, `silences` and `channels`."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from monitor.dryrun import RuleTrial
 from monitor.rules import Document, Explanation, QuerySyntaxError, RuleSpec, render_explanation
-from monitor.store import AlertView, SourceState
+from monitor.store import AlertView, ChannelStateView, SilenceView, SourceState
 
 MAX_CELL = 60
 
@@ -48,20 +49,79 @@ def last_error(source: SourceState) -> str:
 
 def alerts_table(alerts: Sequence[AlertView]) -> str:
     """Recent alerts, newest first, with their delivery state and attempts."""
-    header = ("CREATED", "RULE", "CHANNEL", "STATUS", "ATTEMPTS", "TITLE", "LAST ERROR")
+    header = ("CREATED", "ID", "RULE", "CHANNEL", "STATUS", "ATTEMPTS", "TITLE", "LAST ERROR")
     rows = [
         (
             when(a.created_at),
+            a.id,
             a.rule,
             a.channel,
             a.status,
             str(a.attempts),
-            cell(a.title),
+            cell(a.title) + also_reported(a),
             cell(a.last_error or ""),
         )
         for a in alerts
     ]
     return table(header, rows) if rows else "no alerts yet"
+
+
+def also_reported(alert: AlertView) -> str:
+    """` (also reported by N sources)` when other sources carried the alert's story."""
+    if not alert.other_sources:
+        return ""
+    plural = "" if alert.other_sources == 1 else "s"
+    return f" (also reported by {alert.other_sources} source{plural})"
+
+
+def failed_alerts_table(alerts: Sequence[AlertView]) -> str:
+    """Alerts that gave up, newest first, with the error that ended them."""
+    header = ("CREATED", "ID", "RULE", "CHANNEL", "ATTEMPTS", "LAST ATTEMPT", "LAST ERROR")
+    rows = [
+        (
+            when(a.created_at),
+            a.id,
+            a.rule,
+            a.channel,
+            str(a.attempts),
+            when(a.last_attempt_at),
+            cell(a.last_error or ""),
+        )
+        for a in alerts
+    ]
+    return table(header, rows) if rows else "no failed alerts"
+
+
+def silences_table(silences: Sequence[SilenceView]) -> str:
+    """The silences that hold now, the soonest to end first."""
+    header = ("ID", "TARGET", "UNTIL", "SINCE", "REASON")
+    rows = [
+        (str(s.id), s.label, when(s.ends_at), when(s.created_at), cell(s.reason or ""))
+        for s in silences
+    ]
+    return table(header, rows) if rows else "no active silences"
+
+
+def channels_table(channels: Mapping[str, Any], disabled: Sequence[ChannelStateView]) -> str:
+    """Each configured channel: type, when it sends, and whether deliveries are disabled."""
+    states = {state.channel: state for state in disabled}
+    header = ("CHANNEL", "TYPE", "SENDS", "STATE", "SINCE", "REASON")
+    rows = []
+    for name, config in channels.items():
+        digest = getattr(config, "digest", None)
+        sends = f"digest {digest} {config.timezone}" if digest else "immediately"
+        state = states.get(name)
+        rows.append(
+            (
+                name,
+                str(getattr(config, "type", "")),
+                sends,
+                "disabled" if state else "enabled",
+                when(state.disabled_at) if state else "-",
+                cell(state.reason) if state else "",
+            )
+        )
+    return table(header, rows) if rows else "no channels configured"
 
 
 def when(moment: datetime | None) -> str:

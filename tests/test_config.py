@@ -720,3 +720,68 @@ def test_a_bad_channel_name_is_reported_at_the_name(tmp_path: Path) -> None:
     assert problems(path) == [
         "3:3: channels['desk log']: bad name 'desk log': use only letters, digits, '-' and '_'"
     ]
+
+
+# --- dispatch policy: digests on every channel, throttles, follow-ups, source health ----------
+
+
+def test_dispatch_policy_keys_are_read(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        version: 1
+        channels:
+          log: {type: console, digest: hourly}
+          hook: {type: webhook, url: "https://hooks.example.org/x", digest: "daily  08:00",
+                 timezone: Europe/Paris}
+        rules:
+          - name: border
+            keywords: [border]
+            max_alerts: 20 / Hour
+            on_update: {notify: true, min_sources: 4}
+        health:
+          channel: hook
+        """,
+    )
+    config = load_config(path, env={})
+    assert config.channels["log"].digest == "hourly"
+    assert config.channels["hook"].digest == "daily 08:00"
+    assert config.rules[0].max_alerts == "20/hour"
+    assert (config.rules[0].on_update.notify, config.rules[0].on_update.min_sources) == (True, 4)
+    assert config.health is not None
+    assert config.health.failing_after == timedelta(hours=6)
+    summary = describe_config(config)
+    assert "health: notices to hook, failing after 6h" in summary
+    assert "at most 20/hour" in summary
+
+
+def test_rules_without_the_new_keys_keep_the_old_behaviour(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, MINIMAL), env={})
+    assert config.rules[0].max_alerts is None
+    assert config.rules[0].on_update.notify is False
+    assert config.health is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("        max_alerts: 20/week\n", "bad rate '20/week'"),
+        ("        max_alerts: 0/hour\n", "bad rate '0/hour'"),
+        ("        on_update: {notify: true, min_sources: 1}\n", "greater than or equal to 2"),
+        ("        on_update: {notfy: true}\n", "unknown key 'notfy'"),
+    ],
+    ids=["unit", "zero", "min-sources", "typo"],
+)
+def test_bad_dispatch_policy_values_are_config_errors(
+    tmp_path: Path, extra: str, message: str
+) -> None:
+    path = write(tmp_path, MINIMAL + extra)
+    assert any(message in problem for problem in problems(path))
+
+
+def test_health_needs_a_known_channel_and_a_duration(tmp_path: Path) -> None:
+    extra = "    health:\n      channel: lgo\n      failing_after: soon\n"
+    path = write(tmp_path, MINIMAL + extra)
+    found = problems(path)
+    assert any("health.channel: unknown channel 'lgo' (did you mean 'log'?)" in p for p in found)
+    assert any("health.failing_after" in p and "bad duration" in p for p in found)

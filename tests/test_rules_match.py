@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from monitor.rules import (
@@ -57,6 +59,10 @@ def query_fires(query: str, text: str, title: str = "") -> bool:
         ("US", "told us that", True),
         ("=NATO", "Nato said", False),
         ("troop*", "Trooper and troops", True),
+        ("=Troop*", "Troopers arrived", True),
+        ("=Troop*", "troopers arrived", False),
+        ('="New York"', "in New York today", True),
+        ('="New York"', "in new York today", False),
         ("troop*", "stroop effect", False),
         ('"Russian troop*"', "Russian troopers", True),
         ("border AND troops", "troops at the border", True),
@@ -201,14 +207,29 @@ def test_a_match_says_which_terms_fired_where_and_shows_them_in_context() -> Non
     assert match.places == (
         "Tajikistan (TJ, focus, score 0.90) is in Central Asia: Dushanbe -> Tajikistan (capital)",
     )
-    title, first, second = match.snippets
-    assert title == "Border tension"
+    first, second = match.snippets
     assert first.startswith("…w10 ")
     assert "Russian troops" in first
     assert first.endswith("w34…")
     assert len(first.split()) == 25
     assert second.startswith("…w70 ")
     assert "border" in second
+
+
+def test_the_title_is_a_snippet_only_when_the_text_has_none() -> None:
+    (match,) = compile_rules([RuleSpec("r", query="ceasefire")]).match(
+        Document("Ceasefire holds", "Nothing else here.")
+    )
+    assert match.snippets == ("Ceasefire holds",)
+
+
+def test_snippets_do_not_repeat_each_other() -> None:
+    text = " ".join(f"w{i}" for i in range(60)).replace("w12 ", "border ").replace("w27", "border")
+    (match,) = compile_rules([RuleSpec("r", query="border")]).match(Document("", text))
+    first, second = match.snippets
+    assert first.startswith("…w2 ")
+    assert first.endswith(" w26…")
+    assert second.startswith("…border w28 ")
 
 
 def test_snippets_are_at_most_three_and_keep_the_article_punctuation() -> None:
@@ -239,6 +260,16 @@ def test_compiling_a_bad_rule_names_the_rule(spec: RuleSpec, says: str) -> None:
 def test_two_rules_with_one_name_are_rejected() -> None:
     with pytest.raises(QuerySyntaxError, match="same name"):
         compile_rules([RuleSpec("a", query="x"), RuleSpec("a", query="y")])
+
+
+def test_matches_and_explanations_cross_process_boundaries_intact() -> None:
+    """Matching runs in worker processes: what it returns must pickle."""
+    matcher = compile_rules([RuleSpec("r", query="troops", regions=(CENTRAL_ASIA,))])
+    doc = Document("Troops", "Troops massed.", places=(DUSHANBE,))
+    (match,) = matcher.match(doc)
+    assert pickle.loads(pickle.dumps(match)) == match
+    explanation = matcher.explain(doc, "r")
+    assert pickle.loads(pickle.dumps(explanation)) == explanation
 
 
 def test_no_rules_match_nothing() -> None:

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.rules.text import (
+    WordSpans,
     normalize,
     normalized_line,
     normalized_words,
@@ -73,3 +74,16 @@ def test_a_line_normalises_word_by_word(original: list[str]) -> None:
         normalized_line(cut).split(" ") == [normalize(word).replace(" ", "") for word in cut]
         or not cut
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab's' -.,\n’—éД中"), max_size=60), data=st.data())
+def test_a_window_of_words_spans_from_its_first_to_its_last_word(
+    text: str, data: st.DataObject
+) -> None:
+    spans = word_spans(text)
+    if not spans:
+        return
+    start = data.draw(st.integers(0, len(spans) - 1))
+    stop = data.draw(st.integers(start + 1, len(spans)))
+    assert WordSpans(text).window(start, stop) == (spans[start][0], spans[stop - 1][1])

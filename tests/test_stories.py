@@ -88,6 +88,11 @@ CASES = {
         ),
         same=True,
     ),
+    "the same feed summary under two headlines": Case(
+        (base("22-uzbek-gas").title, body("22-uzbek-gas", first=1)),
+        (base("22-uzbek-gas").alt_titles[0], body("22-uzbek-gas", first=1)),
+        same=True,
+    ),
     "same border, same day, different story sharing a background paragraph": Case(
         (base("01-batken-clash").title, body("01-batken-clash")),
         (base("19-kyrgyz-tajik-talks").title, body("19-kyrgyz-tajik-talks")),
@@ -149,6 +154,18 @@ def test_later_copies_join_the_first_story_not_a_new_one() -> None:
             story if story is not None else 100 + number, fp, url_hash=f"u{number}", seen_at=now
         )
         assert story == (None if number == 0 else 100)
+
+
+def test_a_story_syndicated_by_many_sites_keeps_collecting_its_copies() -> None:
+    index = StoryIndex()
+    slug = "25-red-sea-ship"
+    index.add(1, fingerprint(base(slug).title, body(slug)), url_hash="u0", seen_at=T0)
+    for number in range(1, 41):
+        copy = body(slug, first=4 + number % 2, lead=f"(Site {number}) By staff reporter {number}")
+        fp = fingerprint(f"{base(slug).alt_titles[number % 2]} {number}", copy)
+        now = T0 + timedelta(minutes=number)
+        assert index.find(fp, url_hash=f"u{number}", now=now) == 1
+        index.add(1, fp, url_hash=f"u{number}", seen_at=now)
 
 
 def test_a_sites_footer_does_not_make_its_short_stories_one_story() -> None:
@@ -311,7 +328,7 @@ def test_malformed_signature_is_an_error_and_another_version_is_ignored() -> Non
     index = StoryIndex()
     with pytest.raises(ValueError, match="malformed story signature"):
         index.add(1, StoryFingerprint("", good[:-3]), url_hash="a", seen_at=T0)
-    index.add(2, StoryFingerprint("", b"\x02" + good[1:]), url_hash="b", seen_at=T0)
+    index.add(2, StoryFingerprint("", b"\x01" + good[1:]), url_hash="b", seen_at=T0)
     assert index.find(StoryFingerprint("", good), url_hash="c", now=T0) is None
 
 
@@ -331,6 +348,8 @@ def test_short_text_has_no_body_signature_and_short_title_no_key() -> None:
         ("Kazakhstan - Kyrgyzstan border reopens", "kazakhstan kyrgyzstan border reopens"),
         ("Quake hits eastern Turkey: dozens hurt", "quake hits eastern turkey dozens hurt"),
         ("Граница Киргизии и Таджикистана — Азаттык", "граница киргизии и таджикистана"),
+        ("Floods cut off villages in Sindh - Al-Jazeera", "floods cut off villages in sindh"),
+        ("Talks in Khujand - Day two - Border commission", "talks in khujand day two"),
     ],
     ids=[
         "dash site suffix",
@@ -339,6 +358,8 @@ def test_short_text_has_no_body_signature_and_short_title_no_key() -> None:
         "dash inside headline",
         "colon is part of the headline",
         "cyrillic with em dash",
+        "hyphenated site name",
+        "only the last separator",
     ],
 )
 def test_titles_normalise_without_site_names(title: str, normal: str) -> None:

@@ -132,6 +132,7 @@ class Dispatcher:
         self._digests = {name: s for name, s in (digests or {}).items() if name in self._channels}
         self._fingerprints = dict(fingerprints or {})
         self._disabled: dict[str, str] = {}
+        self._notices_queued = False
 
     async def dispatch_due(self) -> DispatchReport:
         """Deliver every due alert (in batches, a bounded number of rounds); return the tally."""
@@ -141,6 +142,7 @@ class Dispatcher:
         for channel in self._digests:
             report += await self._dispatch_digest(channel)
         for _ in range(self._max_rounds):
+            self._notices_queued = False
             claimed = await asyncio.to_thread(
                 self._store.claim_due_alerts,
                 self._owner,
@@ -151,7 +153,8 @@ class Dispatcher:
             if not claimed:
                 break
             report += await self._deliver_batch(claimed, claimed_at=self._clock())
-            if len(claimed) < self._batch:
+            # Notices queued by this round (a channel was disabled) go out in the next one.
+            if len(claimed) < self._batch and not self._notices_queued:
                 break
         return report
 
@@ -284,6 +287,7 @@ class Dispatcher:
             log.error("channel_disable_failed channel=%s reason=%s", name, type(exc).__name__)
             return
         if disabled:
+            self._notices_queued = bool(notices)
             log.error(
                 "channel_disabled channel=%s reason=%r notices=%d",
                 name,

@@ -78,6 +78,9 @@ def item_line(payload: Mapping[str, Any]) -> Line:
     severity = _clean((payload.get("rule") or {}).get("severity"))
     source = _clean(article.get("source"))
     text = f"[{severity}] {alert_title(payload)}" + (f" ({source})" if source else "")
+    others = story_sources(payload) - 1
+    if kind == "alert" and others > 0:
+        text += f", also reported by {others} source{'' if others == 1 else 's'}"
     return Line(text, _web(article.get("url")))
 
 

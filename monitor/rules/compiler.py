@@ -1,16 +1,18 @@
 """Compile every rule into one automaton so an article is read once, however many rules there are.
 
-The approach is Lucene Monitor's (Luwak): each distinct term of every rule is
-a key of one Aho-Corasick automaton over the article's normalised words, and
-each rule is indexed under a small set of terms at least one of which must be
-present for the rule to hold (for `a AND b`, the rarer-looking side; for
-`a OR b`, both). One scan of the article yields every term hit; only rules
-indexed under a hit term (or, for region-only rules, under a place of the
-article) are evaluated. Per-article cost follows the hits, not the rule count.
+The approach is Lucene Monitor's (Luwak). Each rule is indexed under a small
+set of terms at least one of which must be present for it to hold (for
+`a AND b`, the rarer-looking side; for `a OR b`, both), and those terms are
+the keys of one Aho-Corasick automaton over the article's normalised words.
+One pass of the automaton over an article yields the index terms it contains;
+only the rules indexed under them (and, for region-only rules, under the
+article's places) are candidates, and each candidate is then evaluated in
+full, looking up its other terms in the article on demand. Per-article cost
+follows the hits, not the number of rules.
 
-Word boundaries come from the automaton keys: the normalised words are joined
-by single spaces with a space at each end, and a key is " w1 w2 " (a trailing
-space for whole words, none for a prefix `w2*`). Fields are separated by a
+Word boundaries come from the keys: the normalised words are joined by single
+spaces with a space at each end, and a key is " w1 w2 " (a trailing space for
+whole words, none for a prefix `w2*`). Title and text are separated by a
 newline pseudo-word, which no key contains, so no term spans two fields.
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -46,13 +49,15 @@ class CompiledRule:
     spec: RuleSpec
     tree: Node | None
     check: Check | None
-    refs: dict[Term, TermRef]
+    refs: dict[int, TermRef]  # by id() of each Term object in `tree`, which the rule keeps alive
     filtered: bool  # has a sources or languages filter
 
 
-@dataclass(frozen=True)
-class TermRef:
-    """How a rule looks a term up: its automaton id and the per-occurrence conditions."""
+class TermRef(NamedTuple):
+    """How a rule looks a term up: its automaton id and the per-occurrence conditions.
+
+    A named tuple: it keys the per-article occurrence cache, and tuples hash in C.
+    """
 
     term_id: int
     scope: str | None
@@ -236,7 +241,7 @@ def compile_rule(spec: RuleSpec, compilation: Compilation) -> CompiledRule:
     if tree is None and not spec.regions:
         raise QuerySyntaxError("the rule has no query, keywords or regions to match", 0, spec.name)
     check = compilation.check(tree) if tree is not None else None
-    refs = {term: compilation.ref(term) for term in _terms(tree)} if tree is not None else {}
+    refs = {id(term): compilation.ref(term) for term in _terms(tree)} if tree is not None else {}
     filtered = spec.sources is not None or spec.languages is not None
     return CompiledRule(spec, tree, check, refs, filtered)
 

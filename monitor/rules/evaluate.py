@@ -123,26 +123,30 @@ def holds(node: Node, occurrences: Occurrences) -> bool:
 
 def evidence(node: Node, occurrences: Occurrences) -> list[tuple[Term, Occurrence]]:
     """List the occurrences that make a holding tree hold: positive terms of true branches."""
+    return _judged(node, occurrences)[1]
+
+
+def _judged(node: Node, occurrences: Occurrences) -> tuple[bool, list[tuple[Term, Occurrence]]]:
+    """Evaluate a tree and collect its evidence in one walk."""
     if isinstance(node, Term):
-        return [(node, occ) for occ in occurrences(node)]
-    if isinstance(node, And | Or):
-        return [
-            pair
-            for child in node.children
-            if holds(child, occurrences)
-            for pair in evidence(child, occurrences)
-        ]
+        found = occurrences(node)
+        return bool(found), [(node, occ) for occ in found]
     if isinstance(node, Not):
-        return []
-    pairs = list(near_pairs(node, occurrences))
-    wanted = {occ for pair in pairs for occ in pair}
-    return [
-        (term, occ)
-        for side in (node.left, node.right)
-        for term in operand_terms(side)
-        for occ in occurrences(term)
-        if occ in wanted
-    ]
+        return not _judged(node.child, occurrences)[0], []
+    if isinstance(node, Near):
+        pairs = list(near_pairs(node, occurrences))
+        wanted = {occ for pair in pairs for occ in pair}
+        return bool(pairs), [
+            (term, occ)
+            for side in (node.left, node.right)
+            for term in operand_terms(side)
+            for occ in occurrences(term)
+            if occ in wanted
+        ]
+    judged = [_judged(child, occurrences) for child in node.children]
+    verdicts = [verdict for verdict, _ in judged]
+    verdict = all(verdicts) if isinstance(node, And) else any(verdicts)
+    return verdict, [pair for ok, pairs in judged if ok for pair in pairs]
 
 
 def place_counts(place: PlaceTag, min_score: float | None) -> bool:

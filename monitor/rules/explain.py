@@ -26,7 +26,6 @@ from monitor.rules.evaluate import (
 )
 from monitor.rules.model import Document, Hit, Occurrence, PlaceTag, RuleMatch, RuleSpec
 from monitor.rules.query import (
-    And,
     Near,
     Node,
     Not,
@@ -60,7 +59,7 @@ class MatchBuilder:
         self.doc = doc
         self.texts = {"title": doc.title, "text": doc.text}
         self.counts = counts or {name: len(words(text)) for name, text in self.texts.items()}
-        self.spans = {name: WordSpans(text) for name, text in self.texts.items()}
+        self.spans: dict[str, WordSpans] = {}
         self.hit_cache: dict[tuple[str, Occurrence], Hit] = {}
         self.passages: dict[tuple[str, int, int], str] = {}
 
@@ -87,30 +86,38 @@ class MatchBuilder:
         )
 
     def snippets(self, occurrences: Iterable[Occurrence]) -> tuple[str, ...]:
-        """Cut up to three ~25-word passages around the occurrences (text before title)."""
-        ordered = sorted(
-            {occ for occ in occurrences if occ.field in self.texts},
-            key=lambda occ: (occ.field != "text", occ.start),
-        )
+        """Cut up to three ~25-word passages around the occurrences, in reading order.
+
+        Passages come from the text, and from the title only when the text has
+        none (alerts show the title anyway); they never repeat each other's words.
+        """
+        found = {occ for occ in occurrences if occ.field in self.texts}
+        field = "text" if any(occ.field == "text" for occ in found) else "title"
+        count = self.counts[field]
         windows: list[tuple[str, int, int]] = []
-        for occ in ordered:
+        for occ in sorted(occ for occ in found if occ.field == field):
             if len(windows) == SNIPPETS:
                 break
-            if any(f == occ.field and start <= occ.start < stop for f, start, stop in windows):
+            previous = windows[-1][2] if windows else 0
+            if occ.start < previous:
                 continue
-            count = self.counts[occ.field]
-            start = max(0, min(occ.start - _BEFORE, count - SNIPPET_WORDS))
+            start = max(previous, min(occ.start - _BEFORE, count - SNIPPET_WORDS))
             stop = min(count, max(start + SNIPPET_WORDS, occ.stop))
-            windows.append((occ.field, start, stop))
-        windows.sort(key=lambda window: (_FIELD_ORDER[window[0]], window[1]))
+            windows.append((field, start, stop))
         return tuple(self.passage(*window) for window in windows)
 
     def passage(self, field: str, start: int, stop: int) -> str:
         key = (field, start, stop)
         found = self.passages.get(key)
         if found is None:
-            spans = self.spans[field]
-            text = self.texts[field][spans.span(start)[0] : spans.span(stop - 1)[1]]
+            spans = self.spans.get(field) or self.spans.setdefault(
+                field, WordSpans(self.texts[field])
+            )
+            first, last = spans.window(start, stop)
+            # A passage that reaches either end of the field keeps its punctuation there.
+            first = 0 if start == 0 else first
+            last = len(self.texts[field]) if stop == self.counts[field] else last
+            text = self.texts[field][first:last]
             before = "…" if start > 0 else ""
             after = "…" if stop < self.counts[field] else ""
             found = self.passages[key] = f"{before}{' '.join(text.split())}{after}"
@@ -177,10 +184,11 @@ def _regions_part(spec: RuleSpec, doc: Document) -> Part:
     if found:
         return Part("regions", True, tuple(dict.fromkeys(place_line(r, p) for r, p in found)))
     names = ", ".join(region.name for region in spec.regions)
-    need = (
-        "a focus" if spec.region_min_score is None else f"scored at least {spec.region_min_score}"
-    )
-    lines = [f"no place {need} of the article lies in {names}"]
+    if spec.region_min_score is None:
+        need = "that is a focus of the article"
+    else:
+        need = f"scored at least {spec.region_min_score}"
+    lines = [f"no place {need} lies in {names}"]
     lines += [f"seen: {_place_summary(place)}" for place in doc.places]
     return Part("regions", False, tuple(lines))
 
@@ -211,11 +219,10 @@ def _tree_lines(node: Node, occurrences: Occurrences, depth: int) -> list[str]:
         for side in (node.left, node.right):
             lines += _tree_lines(side, occurrences, depth + 1)
         return lines
-    lines = [f"{pad}{mark} {format_node(node)}"]
     children = (node.child,) if isinstance(node, Not) else node.children
-    if isinstance(node, And | Or | Not):
-        for child in children:
-            lines += _tree_lines(child, occurrences, depth + 1)
+    lines = [f"{pad}{mark} {format_node(node)}"]
+    for child in children:
+        lines += _tree_lines(child, occurrences, depth + 1)
     return lines
 
 

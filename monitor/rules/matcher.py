@@ -78,9 +78,9 @@ class Matcher:
 class _ScanOccurrences:
     """Look up a query term's occurrences in a scan (the `Occurrences` callable of evaluate)."""
 
-    def __init__(self, scan: Scan, refs: dict[Term, TermRef]) -> None:
+    def __init__(self, scan: Scan, refs: dict[int, TermRef]) -> None:
         self.scan = scan
         self.refs = refs
 
     def __call__(self, term: Term) -> list[Occurrence]:
-        return self.scan.occurrences(self.refs[term])
+        return self.scan.occurrences(self.refs[id(term)])

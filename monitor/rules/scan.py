@@ -1,9 +1,10 @@
 """Read one article with the automaton: which terms occur, and (only when asked) where.
 
 The scan is the hot path, so it does the least that every article needs: cut
-the title and text into words, normalise them as one line, and collect the
-automaton's hits. Word positions, field names and exact-case checks are worked
-out lazily, only for the terms a candidate rule asks about.
+the title and text into words, normalise them as one line, and run the
+automaton over it once. Everything else (terms outside the index, word
+positions, fields, exact case) is looked up lazily, only for the terms a
+candidate rule asks about.
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ class Presence(dict[int, bool]):
     the index selects candidate queries and each candidate is then run in full.
     """
 
-    def __init__(self, found: set[int], indexed: frozenset[int], line: str, patterns: list[str]):
+    def __init__(
+        self, found: set[int], indexed: frozenset[int], line: str, patterns: list[str]
+    ) -> None:
         super().__init__(dict.fromkeys(found, True))
         self.indexed = indexed
         self.line = line

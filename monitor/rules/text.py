@@ -79,6 +79,7 @@ def _word_pattern(text: str) -> re.Pattern[str]:
 # path several times faster than any regular expression: drop possessives, turn every
 # character that is not a letter, digit or underscore into a space, split.
 _ASCII_POSSESSIVE = re.compile(r"'(?<=\w')[sS](?!\w)", re.ASCII)
+_STACKED_POSSESSIVE = re.compile(r"'[sS]'")
 _ASCII_SEPARATORS = str.maketrans(
     {chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
 )
@@ -90,13 +91,19 @@ _TYPOGRAPHY = (("\u2019", "'"), ("\u2018", " "), ("\u201c", " "), ("\u201d", " "
 
 
 def _plain_ascii(text: str) -> str | None:
-    """Return `text` with typographic punctuation made ASCII, or None if other characters remain."""
+    """Return `text` with typographic punctuation made ASCII, or None if it needs the full pattern.
+
+    Besides non-ASCII letters, that is a possessive right after a possessive
+    ("x's's"), which the one-pass possessive removal would read differently.
+    """
     if not text.isascii():
         for fancy, plain in _TYPOGRAPHY:
             if fancy in text:
                 text = text.replace(fancy, plain)
         if not text.isascii():
             return None
+    if "'" in text and _STACKED_POSSESSIVE.search(text):
+        return None
     return text
 
 
@@ -115,7 +122,7 @@ class WordSpans:
 
     For ASCII text, a copy of the same length with every separator (and each
     possessive "'s") turned into spaces lets `str.split(None, k)` find word k
-    in C. Otherwise each word is found with `str.find` after the previous one.
+    in C. Other texts are cut once with the word pattern.
     """
 
     def __init__(self, text: str) -> None:
@@ -124,8 +131,17 @@ class WordSpans:
         if plain is not None and "'" in plain:
             plain = _ASCII_POSSESSIVE.sub("  ", plain)
         self.spaced = plain.translate(_ASCII_SEPARATORS) if plain is not None else None
-        self.cut: list[str] | None = None
-        self.found: list[tuple[int, int]] = []
+        self.found: list[tuple[int, int]] | None = None
+
+    def window(self, start: int, stop: int) -> tuple[int, int]:
+        """Return the offsets from the start of word `start` to the end of word `stop - 1`."""
+        if self.spaced is None:
+            return self.span(start)[0], self.span(stop - 1)[1]
+        rest = self.spaced.split(None, start)[-1]
+        first = len(self.spaced) - len(rest)
+        last_word = rest.split(None, stop - start - 1)[-1]
+        end = last_word.find(" ")
+        return first, len(self.spaced) - len(last_word) + (end if end >= 0 else len(last_word))
 
     def span(self, index: int) -> tuple[int, int]:
         """Return the (start, end) offsets of word `index` (0-based) in the text."""
@@ -133,14 +149,8 @@ class WordSpans:
             start = len(self.spaced) - len(self.spaced.split(None, index)[-1])
             end = self.spaced.find(" ", start)
             return start, end if end >= 0 else len(self.spaced)
-        if self.cut is None:
-            self.cut = words(self.text)
-        find = self.text.find
-        offset = self.found[-1][1] if self.found else 0
-        for word in self.cut[len(self.found) : index + 1]:
-            offset = find(word, offset)
-            self.found.append((offset, offset + len(word)))
-            offset += len(word)
+        if self.found is None:
+            self.found = word_spans(self.text)
         return self.found[index]
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
-from monitor.store.dialects import insert_ignoring_conflicts
+from monitor.store.dialects import insert_ignoring_conflicts, lock_until_commit
 from monitor.store.models import Alert, AlertAttempt, Article
 from monitor.store.policy import AlertPolicy, RateWindow
 from monitor.store.records import AlertDelivery, AlertRecord, AlertView, AttemptView, Notice
@@ -58,6 +59,15 @@ def insert_alerts(
     """Insert alerts per the policy; skip any that repeat a rule, story, channel and kind."""
     inserted: list[str] = []
     silences = active_silences(connection, now) if alerts else []
+    # Instances count a throttled rule's alerts one at a time, so the limit holds across
+    # them; the locks are taken in one order so that two transactions never deadlock.
+    throttled = {
+        f"throttle:{alert.rule}:{alert.channel}"
+        for alert in alerts
+        if alert.kind == ALERT and policy.rate_window(alert.rule, now) is not None
+    }
+    for key in sorted(throttled):
+        lock_until_commit(connection, key)
     for alert in alerts:
         status, due = _initial_state(connection, alert, story_id, now, policy, silences)
         statement = (
@@ -229,9 +239,27 @@ def claim_due_batch(
     lease: timedelta,
     limit: int,
 ) -> list[AlertDelivery]:
-    """Lease every due alert of one digest channel (up to `limit`), to send as one message."""
+    """Lease every due alert of one digest channel (up to `limit`), to send as one message.
+
+    Instances claim a channel's digest one at a time, so a period leaves as one message;
+    each alert's story carries `sources`, for "also reported by N sources".
+    """
+    lock_until_commit(connection, f"digest:{channel}")
     conditions = [_due_or_orphaned(now), Alert.channel == channel, Alert.kind != NOTICE]
-    return _claim(connection, owner, now=now, lease=lease, limit=limit, conditions=conditions)
+    claimed = _claim(connection, owner, now=now, lease=lease, limit=limit, conditions=conditions)
+    return [_with_story_sources(connection, delivery) for delivery in claimed]
+
+
+def _with_story_sources(connection: Connection, delivery: AlertDelivery) -> AlertDelivery:
+    if delivery.story_id is None:
+        return delivery
+    story = delivery.payload.get("story")
+    sources = story_source_count(connection, delivery.story_id)
+    payload = {
+        **delivery.payload,
+        "story": {**(story if isinstance(story, dict) else {}), "sources": sources},
+    }
+    return replace(delivery, payload=payload)
 
 
 def _due_or_orphaned(now: datetime) -> Any:

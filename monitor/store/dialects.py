@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 
@@ -19,3 +19,13 @@ def insert_ignoring_conflicts(
     """
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     return dialect.insert(model).on_conflict_do_nothing(index_elements=list(conflict_columns))
+
+
+def lock_until_commit(connection: Connection, key: str) -> None:
+    """Serialise transactions that use `key` until this one ends.
+
+    PostgreSQL: a transaction-level advisory lock on the key's hash. SQLite needs none:
+    every write transaction already holds the database's write lock (BEGIN IMMEDIATE).
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})

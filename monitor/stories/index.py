@@ -11,7 +11,7 @@ from monitor.stories.sketch import Sketch, StoryFingerprint, containment
 
 INDEX_KEYS = 8  # smallest hashes of each stored text that go into the inverted index
 MIN_SHARED_SHINGLES = 20  # estimated shared shingles needed before containment counts
-HOT_KEY_POSTINGS = 64  # a key on more stored texts than this is boilerplate: not probed
+HOT_KEY_POSTINGS = 16  # a key on more stories than this is a common phrase: not probed
 BOILERPLATE_STORIES = 3  # a hash in this many live stories' sketches is site boilerplate
 _BOILERPLATE_BITS = 22  # counters for boilerplate detection: 2**22 of 16 bits, 8 MiB
 DEFAULT_THRESHOLD = 0.5  # containment of the shorter text in the longer one
@@ -48,7 +48,11 @@ _Postings = dict[int, "int | list[int]"]
 class StoryIndex:
     """The articles of the last `window`, searchable by URL hash, title key and body sketch.
 
-    Not thread-safe; one owner (the poll step) calls it. Times must be aware datetimes.
+    `threshold` is the share of the shorter text that must be found in the
+    longer one (estimated cautiously, see `containment`) for a body match.
+    Memory grows with the articles in the window, about 1 kB each, plus 8 MiB
+    of boilerplate counters; call `expire` regularly. Not thread-safe: one
+    owner (the poll step) calls it. Times must be aware datetimes.
     """
 
     def __init__(
@@ -112,7 +116,7 @@ class StoryIndex:
             _post(self._by_title, entry.title_key, number)
         if sketch is not None:
             for key in _index_keys(sketch):
-                _post(self._by_body, key, number)
+                self._post_body(key, entry)
             if story_id not in self._live_stories:
                 self._count_hashes(sketch, +1)
                 entry.counted = True
@@ -179,6 +183,28 @@ class StoryIndex:
             if best is None or rank > best:
                 best = rank
         return None if best is None else self._entries[-best[1]]
+
+    def _post_body(self, key: int, entry: _Entry) -> None:
+        """Post one article per story under a key, and stop at HOT_KEY_POSTINGS.
+
+        One article is enough to lead a new copy to its story, and a key then
+        grows hot only by being in many different stories: common phrases and
+        footers, not a story that fifty sites syndicate.
+        """
+        current = self._by_body.get(key)
+        if current is None:
+            self._by_body[key] = entry.number
+            return
+        numbers = [current] if isinstance(current, int) else current
+        if len(numbers) > HOT_KEY_POSTINGS:
+            return
+        entries = self._entries
+        if any(entries[n].story_id == entry.story_id for n in numbers):
+            return
+        if isinstance(current, int):
+            self._by_body[key] = [current, entry.number]
+        else:
+            current.append(entry.number)
 
     def _candidates(self, sketch: Sketch) -> set[int]:
         found: set[int] = set()

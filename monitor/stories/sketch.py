@@ -8,6 +8,7 @@ be stored and compared later.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import struct
 import unicodedata
@@ -21,12 +22,13 @@ LEAD_KEYS = 6  # smallest hashes of the lead, kept apart to find summaries of lo
 MIN_SHINGLES = 24  # fewer distinct shingles than this: no body signature at all
 MIN_SAMPLE = 6  # fewer comparable hashes than this (sizes too far apart): no verdict
 MIN_TITLE_WORDS = 4
-_SIGNATURE_VERSION = 1
+_SIGNATURE_VERSION = 2  # 1: BLAKE2b shingle hashes, no lead hashes
 _FINGERPRINT_VERSION = 1
 _SIGNATURE_HEADER = struct.Struct(">BIB")  # version, distinct shingles, lead hashes
 _WORD = re.compile(r"\w+")
 _SCRAMBLE = 0x9E3779B1  # odd: 2**32 divided by the golden ratio
-_SITE_SUFFIX = re.compile(r"\s+[-|–—]\s+(?P<suffix>[^-|–—]+)$")  # " - Site", " | Site"
+# The last " - Site", " | Site" or " — Site" of a headline.
+_SITE_SUFFIX = re.compile(r"\s+[-|–—]\s+(?!.*\s[-|–—]\s)(?P<suffix>.+)$")
 _GENERIC_TITLES = frozenset(
     {
         "live updates",
@@ -163,18 +165,25 @@ class Sketch:
 def containment(
     a: Sketch, b: Sketch, *, ignore: frozenset[int] = frozenset()
 ) -> tuple[float, float]:
-    """Estimated (share of the shorter text found in the longer, shingles they share).
+    """Cautious share of the shorter text found in the longer one, and the shingles they share.
 
     Every hash of the longer text below its sketch's largest value is in its
     sketch, so the shorter text's hashes under that bound are a uniform sample
-    whose membership in the longer sketch is known exactly. Hashes in `ignore`
-    are left out of the sample.
+    whose membership in the longer sketch is known exactly. The share returned
+    is that sample's proportion less one standard error (none when the sample
+    is the whole text), so a verdict from a handful of hashes must be clearer
+    to count: on the generated stream, pairs with a true containment of 0.3
+    reached 0.5 on 14-hash samples. Hashes in `ignore` are left out.
     """
     short, long = (a, b) if a.size <= b.size else (b, a)
     bound = 1 << 32 if long.complete else long.hashes[-1]
     sample = [h for h in short.hashes if h <= bound and h not in ignore]
-    if len(sample) < MIN_SAMPLE:
+    count = len(sample)
+    if count < MIN_SAMPLE:
         return 0.0, 0.0
     present = set(long.hashes)
-    share = sum(1 for h in sample if h in present) / len(sample)
-    return share, share * short.size
+    share = sum(1 for h in sample if h in present) / count
+    shared = share * short.size
+    if count < short.size:
+        share -= math.sqrt(share * (1.0 - share) / count)
+    return share, shared

@@ -21,7 +21,7 @@ WORDS = (
     "ceasefire", "Straße", "strasse", "new", "york",
 )  # fmt: skip
 SEPARATORS = (" ", " ", " ", " ", "-", "'s ", "’s ", ", ", ". ", "\n", " (", ") ")
-SCOPES = ("", "", "", "", "", "", "title:", "text:")
+SCOPES = ("", "", "", "", "", "", "", "", "title:", "text:", "url:", "source:")
 PREFIXES = ("bo", "troop", "tr", "emi", "таджик", "cea", "stra", "yo")
 
 
@@ -64,14 +64,15 @@ def random_query(rng: Random, depth: int = 3) -> str:
     if shape == "minus":
         return f"({left} -{right})"
     if shape == "group":
-        scope = rng.choice(("title:", "text:"))
+        scope = rng.choice(("title:", "text:", "url:"))
         return f"{scope}({_unscoped(rng)} OR {_unscoped(rng)})"
     return f"{_near_operand(rng)} NEAR/{rng.randint(0, 6)} {_near_operand(rng)}"
 
 
 def _unscoped(rng: Random) -> str:
     term = random_term(rng)
-    return term.split(":", 1)[1] if term.startswith(("title:", "text:")) else term
+    scoped = term.startswith(("title:", "text:", "url:", "source:"))
+    return term.split(":", 1)[1] if scoped else term
 
 
 def _near_operand(rng: Random) -> str:

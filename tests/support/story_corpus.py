@@ -116,6 +116,7 @@ CITIES = {
     "health": "Geneva",
     "shipping": "Dubai",
     "football": "Almaty",
+    "cyber": "Berlin",
 }
 
 # Copy-editors' substitutions: each keeps the meaning and breaks a few shingles.
