@@ -12,6 +12,7 @@ import logging
 import os
 import secrets
 import socket
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -134,6 +135,7 @@ class App:
         self._poller: Poller | None = None
         self._dispatcher: Dispatcher | None = None
         self._stories = StoryIndex(window=STORY_WINDOW)
+        self._story_lock = threading.Lock()
         self._in_flight = _InFlight()
         self._reload_requested: Config | None = None
         self._scheduler: AsyncIOScheduler | None = None
@@ -177,6 +179,7 @@ class App:
             fetcher=self._fetcher,
             pool=self._pool,
             stories=self._stories,
+            story_lock=self._story_lock,
             owner=self.owner,
             clock=self._clock,
         )
@@ -300,13 +303,17 @@ class App:
         finally:
             self._in_flight.dispatching = False
 
+    def _expire_stories(self) -> int:
+        with self._story_lock:
+            return self._stories.expire(self._clock())
+
     async def replay(self, alert_id: str) -> DispatchReport:
         """Send one stored alert again now, with the same id (`monitor alerts replay`)."""
         assert self._dispatcher is not None
         return await self._dispatcher.replay(alert_id)
 
     async def housekeeping_tick(self) -> None:
-        expired = self._stories.expire(self._clock())
+        expired = await asyncio.to_thread(self._expire_stories)
         log.debug("housekeeping stories_expired=%d", expired)
         try:
             await self.check_source_health()

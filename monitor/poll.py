@@ -11,14 +11,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from monitor.alerts import build_alert_payload, new_alert_id
+from monitor.alerts import build_alert_payload, new_alert_id, update_payload
 from monitor.analysis import Analysis, AnalysisJob
 from monitor.backoff import exponential_backoff
 from monitor.clock import Clock
-from monitor.config import Config, SourceConfig
+from monitor.config import Config, RuleConfig, SourceConfig
 from monitor.extract import ExtractRules
 from monitor.fetch import Fetcher, FetchError
 from monitor.rules import RuleMatch
@@ -67,6 +68,7 @@ class Poller:
         fetcher: Fetcher,
         pool: AnalysisPool,
         stories: StoryIndex,
+        story_lock: threading.Lock,
         owner: str,
         clock: Clock,
         rng: random.Random | None = None,
@@ -76,6 +78,7 @@ class Poller:
         self._fetcher = fetcher
         self._pool = pool
         self._stories = stories
+        self._story_lock = story_lock
         self._owner = owner
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
@@ -198,17 +201,22 @@ class Poller:
     def _store_analysis(
         self, source: SourceConfig, item: NewEntry, analysis: Analysis
     ) -> int | None:
-        """Assign the story, then write article, matches and alerts in one transaction."""
-        now = self._clock()
+        """Assign the story, then write article, matches and alerts in one transaction.
+
+        Finding the story and storing the article happen under one lock: two copies
+        of a story arriving at once from two sources must not both start a story.
+        """
         story_fp = StoryFingerprint.from_bytes(analysis.fingerprint)
-        story_id = self._stories.find(story_fp, url_hash=item.url_hash, now=now)
-        record = self._article_record(source, item, analysis, story_id, now)
-        matches = [self._match_record(match) for match in analysis.matches]
-        alerts = self._alert_records(source, analysis, now)
-        saved = self._store.save_article(record, matches, alerts)
-        if saved is None:
-            return None
-        self._stories.add(saved.story_id, story_fp, url_hash=item.url_hash, seen_at=now)
+        with self._story_lock:
+            now = self._clock()
+            story_id = self._stories.find(story_fp, url_hash=item.url_hash, now=now)
+            record = self._article_record(source, item, analysis, story_id, now)
+            matches = [self._match_record(match) for match in analysis.matches]
+            alerts = self._alert_records(source, analysis, story_id, now)
+            saved = self._store.save_article(record, matches, alerts)
+            if saved is None:
+                return None
+            self._stories.add(saved.story_id, story_fp, url_hash=item.url_hash, seen_at=now)
         for match in analysis.matches:
             log.info(
                 "rule_matched rule=%s source=%s url=%s story=%d terms=%s",
@@ -262,9 +270,14 @@ class Poller:
         )
 
     def _alert_records(
-        self, source: SourceConfig, analysis: Analysis, now: datetime
+        self, source: SourceConfig, analysis: Analysis, story_id: int | None, now: datetime
     ) -> list[AlertRecord]:
-        """One alert per matched rule and channel; the store adds the story id it assigns."""
+        """One alert per matched rule and channel; the store adds the story id it assigns.
+
+        When the article joins a known story and the rule asks for `on_update`, a
+        follow-up goes along; the store writes it only if the story already alerted and
+        has grown to the rule's number of sources.
+        """
         records = []
         rules = {rule.name: rule for rule in self._config.rules}
         for match in analysis.matches:
@@ -287,6 +300,8 @@ class Poller:
                     snippets=match.snippets,
                 )
                 records.append(AlertRecord(alert_id, rule.name, channel, rule.severity, payload))
+                if story_id is not None and rule.on_update.notify:
+                    records.append(follow_up(rule, channel, payload))
         return records
 
     def _full_text(self, source: SourceConfig) -> bool:
@@ -352,6 +367,20 @@ class Poller:
     def _jittered(self, interval: timedelta) -> timedelta:
         """Up to 5% jitter so that sources with one interval do not all poll at once."""
         return interval * (1 + self._rng.uniform(0, 0.05))
+
+
+def follow_up(rule: RuleConfig, channel: str, payload: dict) -> AlertRecord:
+    """The "story grew" alert that goes with an alert, should its story have grown enough."""
+    alert_id = new_alert_id()
+    return AlertRecord(
+        alert_id,
+        rule.name,
+        channel,
+        rule.severity,
+        update_payload(payload, alert_id=alert_id, sources=0),
+        kind="update",
+        min_story_sources=rule.on_update.min_sources,
+    )
 
 
 def extract_rules_of(source: SourceConfig) -> ExtractRules | None:

@@ -254,7 +254,7 @@ def test_a_russian_page_in_windows_1251_matches_russian_keywords(
 
 
 def test_a_wire_story_republished_by_several_sites_alerts_once(
-    tmp_path: Path, http_server: HttpServer, receiver: WebhookReceiver
+    tmp_path: Path, http_server: HttpServer, receiver: WebhookReceiver, capsys
 ) -> None:
     headlines = [
         BORDER_TITLE,
@@ -272,6 +272,23 @@ def test_a_wire_story_republished_by_several_sites_alerts_once(
         feed = rss_feed(http_server.base_url + site, [copy])
         url = http_server.route(f"{site}/feed.xml", Reply(body=feed))
         sources.append(f"- name: site{number}\n  url: {url}")
-    run_world(tmp_path, receiver, "\n".join(sources), "- name: b\n  keywords: [CSTO]")
-    [delivery] = receiver.deliveries
-    assert delivery.json["article"]["title"] in headlines
+    run_world(
+        tmp_path,
+        receiver,
+        "\n".join(sources),
+        """
+        - name: b
+          keywords: [CSTO]
+          on_update: {notify: true, min_sources: 3}
+        """,
+    )
+    first, update = sorted(receiver.deliveries, key=lambda d: d.json["type"])
+    assert first.json["type"] == "alert"
+    assert first.json["article"]["title"] in headlines
+    # The story grew to three sources: one follow-up, for the same story.
+    assert update.json["type"] == "update"
+    assert update.json["story"] == {"id": first.json["story"]["id"], "sources": 3}
+
+    capsys.readouterr()
+    assert main(["alerts", "--config", str(tmp_path / "rules.yaml")]) == 0
+    assert "also reported by 2 sources" in capsys.readouterr().out  # two others

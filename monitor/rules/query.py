@@ -16,26 +16,13 @@ five node kinds. A query that could match by absence alone (`NOT x`,
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from monitor.rules.lexer import QuerySyntaxError, Token, tokenize
 from monitor.rules.text import normalize_words, words
 
-FIELDS = ("title", "text", "source", "url")
-MAX_NEAR = 1000
 MIN_PREFIX = 2
-
-
-class QuerySyntaxError(ValueError):
-    """A query or keyword that cannot be used, with the 0-based column of the problem."""
-
-    def __init__(self, message: str, column: int, rule: str | None = None) -> None:
-        self.message = message
-        self.column = column
-        self.rule = rule
-        where = f"rule '{rule}': " if rule is not None else ""
-        super().__init__(f"{where}{message} (column {column + 1})")
 
 
 @dataclass(frozen=True)
@@ -92,7 +79,7 @@ class Query:
 
 def parse_query(text: str) -> Query:
     """Parse `text` into a Query; raise QuerySyntaxError with the column of the first problem."""
-    tokens = _Lexer(text).tokens()
+    tokens = tokenize(text)
     if not tokens:
         raise QuerySyntaxError("the query is empty", 0)
     root = _Parser(tokens, len(text)).parse()
@@ -108,150 +95,27 @@ def keyword_term(keyword: str, column: int = 0) -> Term:
     return Term(tuple(normalize_words(list(original))), original, column=column)
 
 
-# -- lexer ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # ( ) AND OR NOT NEAR - SCOPE TERM PHRASE
-    column: int
-    text: str = ""
-    exact: bool = False
-    distance: int = 0
-
-
-_NEAR_RE = re.compile(r"NEAR/(\d+)")
-_SCOPE_RE = re.compile(r"([A-Za-z]+):")
-_WORD_END = ' \t\r\n()"'
-_CAPITAL_HINT = {"and": "AND", "or": "OR", "not": "NOT"}
-
-
-class _Lexer:
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
-        self.out: list[_Token] = []
-
-    def tokens(self) -> list[_Token]:
-        while self.pos < len(self.text):
-            char = self.text[self.pos]
-            if char.isspace():
-                self.pos += 1
-            elif char in "()":
-                self.out.append(_Token(char, self.pos))
-                self.pos += 1
-            elif char == "-":
-                self.read_minus()
-            else:
-                self.read_operand_or_word()
-        return self.out
-
-    def read_minus(self) -> None:
-        nxt = self.text[self.pos + 1 : self.pos + 2]
-        if not nxt or nxt.isspace() or nxt in ")-":
-            raise QuerySyntaxError(
-                "a minus sign must touch what it excludes, e.g. -football", self.pos
-            )
-        self.out.append(_Token("-", self.pos))
-        self.pos += 1
-
-    def read_operand_or_word(self) -> None:
-        start = self.pos
-        exact = self.text[start] == "="
-        if exact:
-            self.pos += 1
-            nxt = self.text[self.pos : self.pos + 1]
-            if not nxt or nxt in " \t\r\n()":
-                raise QuerySyntaxError("= (exact case) goes right before a word or a phrase", start)
-        if self.text[self.pos : self.pos + 1] == '"':
-            self.read_phrase(start, exact)
-        else:
-            self.read_word(start, exact)
-
-    def read_phrase(self, start: int, exact: bool) -> None:
-        close = self.text.find('"', self.pos + 1)
-        if close < 0:
-            raise QuerySyntaxError('this quote is never closed: add the closing "', self.pos)
-        self.out.append(_Token("PHRASE", start, self.text[self.pos + 1 : close], exact))
-        self.pos = close + 1
-
-    def read_word(self, start: int, exact: bool) -> None:
-        end = self.pos
-        while end < len(self.text) and self.text[end] not in _WORD_END:
-            end += 1
-        word = self.text[self.pos : end]
-        scope = _SCOPE_RE.match(word)
-        if scope and not exact:
-            self.read_scope(scope.group(1), start)
-            return
-        self.pos = end
-        if not exact and self.read_operator(word, start):
-            return
-        self.out.append(_Token("TERM", start, word, exact))
-
-    def read_scope(self, name: str, start: int) -> None:
-        if name.lower() not in FIELDS:
-            raise QuerySyntaxError(
-                f"unknown field '{name}:'; the fields are title:, text:, source:, url: "
-                f'(put the term in quotes to search for "{name}:" as words)',
-                start,
-            )
-        self.out.append(_Token("SCOPE", start, name.lower()))
-        self.pos = start + len(name) + 1
-        nxt = self.text[self.pos : self.pos + 1]
-        if not nxt or nxt.isspace() or nxt == ")":
-            raise QuerySyntaxError(
-                f"{name}: needs a word, a phrase or ( right after it, e.g. {name}:border", start
-            )
-
-    def read_operator(self, word: str, start: int) -> bool:
-        if word in ("AND", "OR", "NOT"):
-            self.out.append(_Token(word, start))
-            return True
-        near = _NEAR_RE.fullmatch(word)
-        if near:
-            distance = int(near.group(1))
-            if distance > MAX_NEAR:
-                raise QuerySyntaxError(
-                    f"NEAR distance {distance} is too large (at most {MAX_NEAR})", start
-                )
-            self.out.append(_Token("NEAR", start, distance=distance))
-            return True
-        if word.upper().startswith("NEAR/") or word == "NEAR":
-            raise QuerySyntaxError(
-                f"'{word}': NEAR needs a distance in words, written NEAR/5", start
-            )
-        if word in _CAPITAL_HINT:
-            capital = _CAPITAL_HINT[word]
-            raise QuerySyntaxError(
-                f"operators are written in capitals: {capital} "
-                f'(write "{word}" in quotes to search for the word)',
-                start,
-            )
-        return False
-
-
 # -- parser --------------------------------------------------------------------------------
 
 _STARTS = {"(", "-", "NOT", "SCOPE", "TERM", "PHRASE"}
 
 
 class _Parser:
-    def __init__(self, tokens: list[_Token], length: int) -> None:
+    def __init__(self, tokens: list[Token], length: int) -> None:
         self.tokens = tokens
         self.length = length
         self.index = 0
         self.scope: str | None = None
 
-    def peek(self) -> _Token | None:
+    def peek(self) -> Token | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
 
-    def take(self) -> _Token:
+    def take(self) -> Token:
         token = self.tokens[self.index]
         self.index += 1
         return token
 
-    def need_operand_after(self, operator: _Token, name: str) -> None:
+    def need_operand_after(self, operator: Token, name: str) -> None:
         nxt = self.peek()
         if nxt is None or nxt.kind not in _STARTS:
             raise QuerySyntaxError(f"{name} needs a word, a phrase or ( after it", operator.column)
@@ -344,7 +208,7 @@ class _Parser:
             raise QuerySyntaxError(f"{name} needs something on its left", token.column)
         raise QuerySyntaxError("a word, a phrase or ( is expected here", token.column)
 
-    def parse_scoped(self, scope: _Token) -> Node:
+    def parse_scoped(self, scope: Token) -> Node:
         if self.scope is not None and self.scope != scope.text:
             raise QuerySyntaxError(
                 f"{scope.text}: inside {self.scope}: can never match", scope.column
@@ -360,7 +224,7 @@ class _Parser:
         finally:
             self.scope = outer
 
-    def parse_group(self, opening: _Token) -> Node:
+    def parse_group(self, opening: Token) -> Node:
         nxt = self.peek()
         if nxt is not None and nxt.kind == ")":
             raise QuerySyntaxError("empty parentheses", opening.column)
@@ -373,7 +237,7 @@ class _Parser:
         self.take()
         return node
 
-    def make_term(self, token: _Token) -> Term:
+    def make_term(self, token: Token) -> Term:
         raw = token.text
         prefix = raw.endswith("*")
         body = raw[:-1] if prefix else raw

@@ -514,6 +514,19 @@ def _title_without_article(kind: str, payload: dict[str, Any]) -> str:
     return f"{payload.get('event', kind)} {subject}".strip()
 
 
+def story_alerted(connection: Connection, rule: str, story_id: int, channel: str) -> bool:
+    """Whether the story's first alert for this rule and channel was written (in any state)."""
+    found = connection.scalar(
+        select(Alert.id).where(
+            Alert.rule == rule,
+            Alert.story_id == story_id,
+            Alert.channel == channel,
+            Alert.kind == ALERT,
+        )
+    )
+    return found is not None
+
+
 def story_source_count(connection: Connection, story_id: int) -> int:
     """How many distinct sources published an article of the story."""
     return (

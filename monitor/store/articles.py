@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from monitor.store.alerts import insert_alerts
+from monitor.store.alerts import UPDATE, insert_alerts, story_alerted, story_source_count
 from monitor.store.dialects import insert_ignoring_conflicts
 from monitor.store.engine import reading
 from monitor.store.models import Article, Match, Story
@@ -76,8 +77,11 @@ def save_article(
         return None
     if matches:
         connection.execute(insert(Match), [_match_values(m, article_id, now) for m in matches])
+    due = [alert for alert in alerts if alert.kind != UPDATE]
+    if article.story_id is not None:
+        due += grown_story_updates(connection, alerts, story_id)
     alert_ids = insert_alerts(
-        connection, alerts, story_id=story_id, article_id=article_id, now=now, policy=policy
+        connection, due, story_id=story_id, article_id=article_id, now=now, policy=policy
     )
     return SavedArticle(article_id=article_id, story_id=story_id, alert_ids=alert_ids)
 
@@ -162,3 +166,28 @@ def story_fingerprints_since(connection: Connection, since: datetime) -> list[St
         StoryFingerprintRow(row.story_id, row.url_hash, row.fingerprint, row.fetched_at)
         for row in rows
     ]
+
+
+def grown_story_updates(
+    connection: Connection, alerts: Sequence[AlertRecord], story_id: int
+) -> list[AlertRecord]:
+    """The follow-ups whose story already alerted and now has enough distinct sources.
+
+    Decided inside the article's transaction, so that the follow-up is written with
+    the article that made the story grow, or not at all.
+    """
+    updates = [alert for alert in alerts if alert.kind == UPDATE]
+    if not updates:
+        return []
+    sources = story_source_count(connection, story_id)
+    return [
+        replace(update, payload=with_source_count(update.payload, sources))
+        for update in updates
+        if sources >= update.min_story_sources
+        and story_alerted(connection, update.rule, story_id, update.channel)
+    ]
+
+
+def with_source_count(payload: dict[str, object], sources: int) -> dict[str, object]:
+    story = payload.get("story")
+    return {**payload, "story": {**(story if isinstance(story, dict) else {}), "sources": sources}}

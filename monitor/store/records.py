@@ -92,7 +92,9 @@ class AlertRecord:
     """One alert to deliver; `id` is made by the caller and stays stable across retries.
 
     `kind` "update" is the follow-up sent when a story that alerted grows (on_update);
-    it is unique per rule, story and channel like the first alert.
+    it is unique per rule, story and channel like the first alert, and is written only
+    when the story already alerted on that rule and channel and has at least
+    `min_story_sources` distinct sources once the article is stored.
     """
 
     id: str
@@ -101,6 +103,7 @@ class AlertRecord:
     severity: str
     payload: dict[str, Any]
     kind: str = "alert"
+    min_story_sources: int = 0
 
 
 @dataclass(frozen=True)

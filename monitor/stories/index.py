@@ -166,8 +166,8 @@ class StoryIndex:
 
     def _most_similar(self, sketch: Sketch, oldest: float) -> _Entry | None:
         best: tuple[float, int] | None = None
-        # Only the new text's boilerplate can inflate a match: a stored text's own
-        # boilerplate that the new text lacks only counts against it.
+        # Boilerplate is left out of the sample, which comes from the shorter text:
+        # the new text's, and a shorter stored text's own.
         boilerplate = frozenset(h for h in sketch.hashes if self._is_boilerplate(h))
         for number in self._candidates(sketch):
             entry = self._entries[number]
@@ -176,7 +176,10 @@ class StoryIndex:
             other = Sketch.parse(entry.signature)
             if other is None:
                 continue
-            share, shared = containment(sketch, other, ignore=boilerplate)
+            ignore = boilerplate
+            if other.size < sketch.size:
+                ignore = boilerplate.union(h for h in other.hashes if self._is_boilerplate(h))
+            share, shared = containment(sketch, other, ignore=ignore)
             if share < self._threshold or shared < MIN_SHARED_SHINGLES:
                 continue
             rank = (share, -number)
