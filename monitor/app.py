@@ -15,7 +15,7 @@ import socket
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -353,8 +353,14 @@ class App:
         return len(applied)
 
     def request_reload(self, config: Config) -> None:
-        """Ask for a reload at the next poll tick (signal handlers must not await)."""
+        """Reload at a poll tick run now (signal handlers must not await).
+
+        The tick applies the new config before it claims sources, so a source added or
+        made more frequent by the reload is polled at once.
+        """
         self._reload_requested = config
+        if self._scheduler is not None:
+            self._scheduler.modify_job("poll", next_run_time=datetime.now(UTC))
 
     async def _apply_pending_reload(self) -> None:
         config, self._reload_requested = self._reload_requested, None

@@ -21,7 +21,15 @@ from monitor.cli import main
 from monitor.config import load_config
 from monitor.fetch import FetchLimits
 from tests.support.http_server import HttpServer, Reply, gzip_bomb, redirect, repeated
-from tests.support.news_world import BORDER_TITLE, serve_news_world
+from tests.support.news_world import (
+    BORDER_TEXT,
+    BORDER_TITLE,
+    STORIES,
+    Story,
+    article_page,
+    rss_feed,
+    serve_news_world,
+)
 from tests.support.smtp_server import SmtpServer
 from tests.support.webhook_receiver import Reply as HookReply
 from tests.support.webhook_receiver import WebhookReceiver
@@ -33,6 +41,14 @@ rules:
     keywords: [CSTO, "Russian troops", "cross-border"]
     severity: high
 """
+
+
+LATE_STORY = Story(
+    "csto-exercises",
+    "CSTO announces exercises near the Tajik-Afghan border",
+    [p.replace("talks", "exercises") for p in BORDER_TEXT],
+    datetime(2026, 11, 25, 6, 0, tzinfo=UTC),
+)
 
 
 @pytest.fixture
@@ -350,3 +366,59 @@ def test_sources_and_alerts_commands_show_health_and_delivery(
     assert "central-asia-border" in alerts
     assert "delivered" in alerts
     assert json.dumps(BORDER_TITLE)[1:20] in alerts
+
+
+def log_of(path: Path) -> str:
+    return path.read_text() if path.exists() else ""
+
+
+def test_sighup_reloads_rules_and_keeps_the_old_ones_when_the_new_file_is_wrong(
+    tmp_path: Path, http_server: HttpServer, receiver: WebhookReceiver
+) -> None:
+    stories = list(STORIES)
+    http_server.route(
+        "/feed.xml", lambda _request: Reply(body=rss_feed(http_server.base_url, stories))
+    )
+    for story in [*STORIES, LATE_STORY]:
+        http_server.route(f"/news/{story.slug}?utm_source=rss", Reply(body=article_page(story)))
+    feed = http_server.url("/feed.xml")
+    quiet_rule = "rules:\n  - name: quiet\n    keywords: [zeppelin]\n"
+    config = write_config(tmp_path, sources={"steppe": feed}, hook=receiver, rules=quiet_rule)
+    stderr = tmp_path / "daemon.log"
+
+    with stderr.open("w") as err_file:
+        daemon = subprocess.Popen(
+            [sys.executable, "-m", "monitor.cli", "run", "--workers", "0", "--config", str(config)],
+            env={**os.environ, "HOOK_SECRET": SECRET},
+            stdout=subprocess.DEVNULL,
+            stderr=err_file,
+        )
+        try:
+            wait_for(lambda: "poll_ok source=steppe" in log_of(stderr))
+
+            config.write_text(
+                config.read_text().replace("[zeppelin]", "[zeppelin]\n    query: '('")
+            )
+            daemon.send_signal(signal.SIGHUP)
+            wait_for(lambda: "config_reload_rejected" in log_of(stderr))
+
+            stories.append(LATE_STORY)
+            good = write_config(
+                tmp_path,
+                sources={"steppe": feed},
+                hook=receiver,
+                rules="rules:\n  - name: border\n    keywords: [CSTO]\n",
+            )
+            good.write_text(good.read_text().replace("interval: 5m", "interval: 1s"))
+            daemon.send_signal(signal.SIGHUP)
+            wait_for(lambda: len(receiver.deliveries) == 1)
+        finally:
+            daemon.send_signal(signal.SIGTERM)
+            daemon.wait(timeout=15)
+
+    log = log_of(stderr)
+    assert daemon.returncode == 0, log
+    assert "config_reloaded" in log
+    # The new rule fires on what is new; articles stored before the reload stay quiet.
+    [delivery] = receiver.deliveries
+    assert delivery.json["article"]["title"] == LATE_STORY.title
