@@ -111,6 +111,12 @@ ERRORS = [
         "Malformed attribute selector at position 15",
     ),
     (
+        # Valid for soupsieve, but extraction runs on lxml's cssselect, which refuses it.
+        "bad_extract_selector",
+        "6:13: sources[0].extract.body: invalid CSS selector 'div:nth-child(2 of .story)': "
+        "Expected an argument, got <DELIM '.' at 19>",
+    ),
+    (
         "bad_smtp_url",
         "7:11: channels.desk-mail.smtp: bad SMTP URL: scheme 'http'; "
         "expected smtp://[user[:password]@]host[:port] or smtps://...",

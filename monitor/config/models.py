@@ -30,6 +30,7 @@ from monitor.config.validators import (
     check_digest,
     check_duration,
     check_email,
+    check_extract_selector,
     check_http_url,
     check_language,
     check_name,
@@ -50,6 +51,7 @@ Duration = Annotated[timedelta, PlainValidator(check_duration)]
 HttpUrl = Annotated[str, AfterValidator(check_http_url)]
 EmailAddress = Annotated[str, AfterValidator(check_email)]
 Selector = Annotated[str, AfterValidator(check_selector)]
+ExtractSelector = Annotated[str, AfterValidator(check_extract_selector)]
 NonBlank = Annotated[str, AfterValidator(check_not_blank)]
 Language = Annotated[str, AfterValidator(check_language)]
 Severity = Literal["info", "low", "medium", "high", "critical"]
@@ -83,8 +85,8 @@ class Defaults(_Model):
 class ExtractConfig(_Model):
     """CSS selectors that override automatic main-text extraction for one source."""
 
-    body: Selector | None = None
-    drop: list[Selector] = Field(default_factory=list)
+    body: ExtractSelector | None = None
+    drop: list[ExtractSelector] = Field(default_factory=list)
 
 
 class SourceConfig(_Model):

@@ -17,6 +17,7 @@ import soupsieve
 
 from monitor.config.durations import parse_duration
 from monitor.config.languages import ISO_639_1
+from monitor.extract import selector_error
 
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
 _EMAIL = re.compile(
@@ -83,6 +84,14 @@ def check_selector(value: str) -> str:
     except soupsieve.SelectorSyntaxError as error:
         reason = str(error).splitlines()[0]
         raise ValueError(f"invalid CSS selector {value!r}: {reason}") from None
+    return value
+
+
+def check_extract_selector(value: str) -> str:
+    """Extraction selectors run on lxml (cssselect), whose CSS dialect is not soupsieve's."""
+    reason = selector_error(value)
+    if reason is not None:
+        raise ValueError(f"invalid CSS selector {value!r}: {reason}")
     return value
 
 
