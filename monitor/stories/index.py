@@ -15,6 +15,8 @@ MIN_SHARED_SHINGLES = 20  # estimated shared shingles needed before containment 
 HOT_KEY_POSTINGS = 16  # a key on more stories than this is a common phrase: not probed
 BOILERPLATE_STORIES = 3  # a hash in this many live stories' sketches is site boilerplate
 _BOILERPLATE_BITS = 22  # counters for boilerplate detection: 2**22 of 16 bits, 8 MiB
+_BOILERPLATE_MASK = (1 << _BOILERPLATE_BITS) - 1
+_ALL = 1 << 32  # above every 32-bit hash
 DEFAULT_THRESHOLD = 0.5  # containment of the shorter text in the longer one
 
 
@@ -150,13 +152,20 @@ class StoryIndex:
 
     def _count_hashes(self, sketch: Sketch, step: int) -> None:
         counts = self._stories_with
-        mask = (1 << _BOILERPLATE_BITS) - 1
         for h in sketch.hashes:
-            slot = h & mask
+            slot = h & _BOILERPLATE_MASK
             counts[slot] = min(0xFFFF, max(0, counts[slot] + step))
 
-    def _is_boilerplate(self, h: int) -> bool:
-        return self._stories_with[h & ((1 << _BOILERPLATE_BITS) - 1)] >= BOILERPLATE_STORIES
+    def _boilerplate_among(self, hashes: tuple[int, ...], bound: int) -> frozenset[int]:
+        """Those of `hashes` up to `bound` that are in several live stories."""
+        counts = self._stories_with
+        return frozenset(
+            [
+                h
+                for h in hashes
+                if h <= bound and counts[h & _BOILERPLATE_MASK] >= BOILERPLATE_STORIES
+            ]
+        )
 
     def _first_live(self, posting: int | list[int] | None, oldest: float) -> _Entry | None:
         for number in _numbers(posting):
@@ -169,7 +178,8 @@ class StoryIndex:
         best: tuple[float, int] | None = None
         # Boilerplate is left out of the sample, which comes from the shorter text:
         # the new text's, and a shorter stored text's own.
-        boilerplate = frozenset(h for h in sketch.hashes if self._is_boilerplate(h))
+        boilerplate = self._boilerplate_among(sketch.hashes, _ALL)
+        bound = _ALL if sketch.complete else sketch.hashes[-1]
         for number in self._candidates(sketch):
             entry = self._entries[number]
             if entry.seen_at < oldest:
@@ -179,7 +189,7 @@ class StoryIndex:
                 continue
             ignore = boilerplate
             if other.size < sketch.size:
-                ignore = boilerplate.union(h for h in other.hashes if self._is_boilerplate(h))
+                ignore = boilerplate | self._boilerplate_among(other.hashes, bound)
             share, shared = containment(sketch, other, ignore=ignore)
             if share < self._threshold or shared < MIN_SHARED_SHINGLES:
                 continue
