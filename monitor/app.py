@@ -202,10 +202,15 @@ class App:
         """Refill the story index from the database so restarts keep deduplicating."""
         since = self._clock() - STORY_WINDOW
         for row in self.store.story_fingerprints_since(since):
-            fingerprint = StoryFingerprint.from_bytes(row.fingerprint)
-            self._stories.add(
-                row.story_id, fingerprint, url_hash=row.url_hash, seen_at=row.fetched_at
-            )
+            try:
+                fingerprint = StoryFingerprint.from_bytes(row.fingerprint)
+                self._stories.add(
+                    row.story_id, fingerprint, url_hash=row.url_hash, seen_at=row.fetched_at
+                )
+            except ValueError as error:
+                # One unreadable row must not stop the daemon; that article just
+                # stops counting as a possible duplicate.
+                log.warning("story_fingerprint_skipped story=%d reason=%s", row.story_id, error)
 
     async def _enable_changed_channels(self, config: Config) -> None:
         """A disabled channel whose target the config changed is given another chance."""

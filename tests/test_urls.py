@@ -6,7 +6,7 @@ import random
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from monitor.urls import TRACKING_PARAMS, canonicalize_url, is_tracking_param, url_hash
@@ -112,6 +112,9 @@ def test_equivalent_spellings_collide(
     trackers: list[tuple[str, str]],
     rnd: random.Random,
 ) -> None:
+    # Trailing white space ends a URL but not a path followed by more (WHATWG URL
+    # parsing strips it only at the very end), so such paths are not equivalent here.
+    assume(path == path.rstrip())
     plain = build(scheme, host, path, query, "")
     shuffled = list(query + trackers)
     rnd.shuffle(shuffled)

@@ -30,6 +30,7 @@ from monitor.rules.query import And, Near, Node, Not, Or, QuerySyntaxError, Term
 from monitor.rules.scan import Scan, TermKey
 
 Check = Callable[[Scan], bool]
+Gather = Callable[[Scan, list[tuple[str, Occurrence]]], None]
 Required = tuple[frozenset[int], float]
 
 # Words so common that a rule is better indexed under its other terms.
@@ -49,6 +50,7 @@ class CompiledRule:
     spec: RuleSpec
     tree: Node | None
     check: Check | None
+    gather: Gather | None  # appends the rule's evidence, once `check` has held
     refs: dict[int, TermRef]  # by id() of each Term object in `tree`, which the rule keeps alive
     filtered: bool  # has a sources or languages filter
 
@@ -150,6 +152,49 @@ class Compilation:
 
         return check
 
+    def gather(self, node: Node) -> Gather:
+        """Turn a query tree into closures that list its evidence, as `evaluate.evidence` does.
+
+        Called only on a tree that holds, so every child of a holding AND
+        holds, an OR asks only its AND children whether they hold (a term, a
+        NEAR or an OR that fails has no evidence anyway), and a NOT contributes
+        nothing. The order of the evidence is
+        the reference's, so matches equal their reference explanations.
+        """
+        if isinstance(node, Term):
+            return _term_gatherer(self.ref(node), node.label)
+        if isinstance(node, Not):
+            return _gather_nothing
+        if isinstance(node, Near):
+            return self.near_gatherer(node)
+        gathers = tuple(self.gather(child) for child in node.children)
+        if isinstance(node, And):
+            return _gather_all(gathers)
+        # Only an AND can leave evidence when it fails; a failed term, NEAR or OR leaves none.
+        checks = tuple(
+            self.check(child) if isinstance(child, And) else None for child in node.children
+        )
+        return _gather_holding(tuple(zip(checks, gathers, strict=True)))
+
+    def near_gatherer(self, node: Near) -> Gather:
+        lefts = tuple((self.ref(t), t.label) for t in operand_terms(node.left))
+        rights = tuple((self.ref(t), t.label) for t in operand_terms(node.right))
+        distance = node.distance
+
+        def gather(scan: Scan, out: list[tuple[str, Occurrence]]) -> None:
+            left_occ = [occ for ref, _ in lefts for occ in scan.occurrences(ref)]
+            right_occ = [occ for ref, _ in rights for occ in scan.occurrences(ref)]
+            wanted = set()
+            for left in left_occ:
+                for right in right_occ:
+                    if _close(left, right, distance):
+                        wanted.add(left)
+                        wanted.add(right)
+            for ref, label in lefts + rights:
+                out.extend((label, occ) for occ in scan.occurrences(ref) if occ in wanted)
+
+        return gather
+
     def required(self, node: Node) -> Required | None:
         """Terms at least one of which is present whenever `node` holds; None if none exist.
 
@@ -199,6 +244,35 @@ def _any_of(checks: tuple[Check, ...]) -> Check:
     return check
 
 
+def _term_gatherer(ref: TermRef, label: str) -> Gather:
+    def gather(scan: Scan, out: list[tuple[str, Occurrence]]) -> None:
+        for occ in scan.occurrences(ref):
+            out.append((label, occ))
+
+    return gather
+
+
+def _gather_nothing(scan: Scan, out: list[tuple[str, Occurrence]]) -> None:
+    return None
+
+
+def _gather_all(gathers: tuple[Gather, ...]) -> Gather:
+    def gather(scan: Scan, out: list[tuple[str, Occurrence]]) -> None:
+        for part in gathers:
+            part(scan, out)
+
+    return gather
+
+
+def _gather_holding(parts: tuple[tuple[Check | None, Gather], ...]) -> Gather:
+    def gather(scan: Scan, out: list[tuple[str, Occurrence]]) -> None:
+        for check, part in parts:
+            if check is None or check(scan):
+                part(scan, out)
+
+    return gather
+
+
 def _close(left: Occurrence, right: Occurrence, distance: int) -> bool:
     return left.field == right.field and left != right and words_between(left, right) <= distance
 
@@ -241,9 +315,10 @@ def compile_rule(spec: RuleSpec, compilation: Compilation) -> CompiledRule:
     if tree is None and not spec.regions:
         raise QuerySyntaxError("the rule has no query, keywords or regions to match", 0, spec.name)
     check = compilation.check(tree) if tree is not None else None
+    gather = compilation.gather(tree) if tree is not None else None
     refs = {id(term): compilation.ref(term) for term in _terms(tree)} if tree is not None else {}
     filtered = spec.sources is not None or spec.languages is not None
-    return CompiledRule(spec, tree, check, refs, filtered)
+    return CompiledRule(spec, tree, check, gather, refs, filtered)
 
 
 def _terms(node: Node) -> list[Term]:

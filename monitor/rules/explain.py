@@ -42,46 +42,55 @@ SNIPPET_WORDS = 25
 _BEFORE = 10
 _FIELD_ORDER = {"title": 0, "text": 1, "url": 2, "source": 3}
 
+Evidence = list[tuple[str, Occurrence]]
+
+
+def _reading_order(hit: Hit) -> tuple[int, int, str]:
+    return _FIELD_ORDER[hit.field], hit.position, hit.term
+
 
 def term_label(term: Term) -> str:
-    """Name a term the way the analyst wrote it (without field or quotes)."""
-    return " ".join(term.original) + ("*" if term.prefix else "")
+    """Name a term the way the analyst wrote it (without field, `=` or quotes)."""
+    return term.label
 
 
 class MatchBuilder:
     """Describe the rules that hold for one document, sharing the work between rules.
 
-    Hits, word spans and passages are cached per document: with thousands of
-    rules, several often fire on the same words.
+    Word offsets and passages are kept per document: with thousands of rules,
+    several often fire on the same words, and an article's matches all cut
+    their snippets from the same text.
     """
 
-    def __init__(self, doc: Document, counts: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        counts: dict[str, int] | None = None,
+        spaced: dict[str, str | None] | None = None,
+    ) -> None:
+        """`counts` and `spaced` (words per field, `spaced_text` per field) save re-reading."""
         self.doc = doc
         self.texts = {"title": doc.title, "text": doc.text}
         self.counts = counts or {name: len(words(text)) for name, text in self.texts.items()}
+        self.spaced = spaced or {}
         self.spans: dict[str, WordSpans] = {}
-        self.hit_cache: dict[tuple[str, Occurrence], Hit] = {}
         self.passages: dict[tuple[str, int, int], str] = {}
 
     def build(self, spec: RuleSpec, tree: Node | None, occurrences: Occurrences) -> RuleMatch:
         """Describe why a rule that holds for the document holds: terms, hits, snippets, regions."""
-        terms: dict[str, None] = {}
-        hits: dict[Hit, Occurrence] = {}
-        for term, occ in evidence(tree, occurrences) if tree is not None else ():
-            label = term_label(term)
-            terms[label] = None
-            hit = self.hit_cache.get((label, occ))
-            if hit is None:
-                hit = self.hit_cache[label, occ] = Hit(label, occ.field, occ.start)
-            hits[hit] = occ
-        ordered = sorted(hits, key=lambda hit: (_FIELD_ORDER[hit.field], hit.position, hit.term))
+        found = evidence(tree, occurrences) if tree is not None else ()
+        return self.describe(spec, [(term.label, occ) for term, occ in found])
+
+    def describe(self, spec: RuleSpec, found: Evidence) -> RuleMatch:
+        """Describe a holding rule from its evidence: (term as written, occurrence) pairs."""
+        hits = {Hit(label, occ.field, occ.start): occ for label, occ in found}
         regions = region_hits(spec, self.doc) if spec.regions else []
         return RuleMatch(
             rule=spec.name,
-            terms=tuple(terms),
+            terms=tuple(dict.fromkeys(label for label, _ in found)),
             regions=tuple(dict.fromkeys(region.name for region, _ in regions)),
-            snippets=self.snippets(hits.values()),
-            hits=tuple(ordered),
+            snippets=self.snippets(hits.values()) if hits else (),
+            hits=tuple(sorted(hits, key=_reading_order)),
             places=tuple(dict.fromkeys(place_line(region, place) for region, place in regions)),
         )
 
@@ -111,7 +120,7 @@ class MatchBuilder:
         found = self.passages.get(key)
         if found is None:
             spans = self.spans.get(field) or self.spans.setdefault(
-                field, WordSpans(self.texts[field])
+                field, WordSpans(self.texts[field], self.spaced.get(field))
             )
             first, last = spans.window(start, stop)
             # A passage that reaches either end of the field keeps its punctuation there.

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from monitor.rules.compiler import (
     Compilation,
     CompiledRule,
-    TermRef,
     build_automaton,
     candidate_rules,
     compile_rule,
@@ -16,7 +15,7 @@ from monitor.rules.compiler import (
 )
 from monitor.rules.explain import Explanation, MatchBuilder, explain_rule
 from monitor.rules.model import Document, Occurrence, RuleMatch, RuleSpec
-from monitor.rules.query import QuerySyntaxError, Term
+from monitor.rules.query import QuerySyntaxError
 from monitor.rules.scan import Compiled, Scan
 
 
@@ -57,14 +56,19 @@ class Matcher:
     def match(self, doc: Document) -> list[RuleMatch]:
         """Return a match, with its explanation, for every rule that holds for `doc`."""
         scan = Scan(self._automaton, doc, self._compiled)
+        rules = self._rules
         matches = []
         builder: MatchBuilder | None = None
         for number in candidate_rules(scan, doc, self._by_term, self._by_place):
-            rule = self._rules[number]
-            if rule_holds(rule, scan, doc):
-                builder = builder or MatchBuilder(doc, scan.body_counts())
-                finder = _ScanOccurrences(scan, rule.refs)
-                matches.append(builder.build(rule.spec, rule.tree, finder))
+            rule = rules[number]
+            if not rule_holds(rule, scan, doc):
+                continue
+            if builder is None:
+                builder = MatchBuilder(doc, scan.body_counts(), scan.body_spaced())
+            found: list[tuple[str, Occurrence]] = []
+            if rule.gather is not None:
+                rule.gather(scan, found)
+            matches.append(builder.describe(rule.spec, found))
         return matches
 
     def explain(self, doc: Document, rule: str) -> Explanation:
@@ -74,13 +78,3 @@ class Matcher:
             raise KeyError(f"no rule named {rule!r}")
         return explain_rule(compiled.spec, compiled.tree, doc)
 
-
-class _ScanOccurrences:
-    """Look up a query term's occurrences in a scan (the `Occurrences` callable of evaluate)."""
-
-    def __init__(self, scan: Scan, refs: dict[int, TermRef]) -> None:
-        self.scan = scan
-        self.refs = refs
-
-    def __call__(self, term: Term) -> list[Occurrence]:
-        return self.scan.occurrences(self.refs[id(term)])

@@ -56,9 +56,12 @@ class Document:
     places: tuple[PlaceTag, ...] = ()
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One occurrence of a matched term: its field and the word position of its first word."""
+class Hit(NamedTuple):
+    """One occurrence of a matched term: its field and the word position of its first word.
+
+    `term` is the term as the analyst wrote it. A named tuple: every match
+    carries one per occurrence, and tuples are several times cheaper to make.
+    """
 
     term: str
     field: str

@@ -16,6 +16,7 @@ five node kinds. A query that could match by absence alone (`NOT x`,
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -27,7 +28,14 @@ MIN_PREFIX = 2
 
 @dataclass(frozen=True)
 class Term:
-    """A word or a phrase of consecutive words; `words` are normalised, `original` as written."""
+    """A word or a phrase of consecutive words; `words` are normalised, `original` as written.
+
+    `spelling` is the term exactly as the analyst typed it, inside any quotes
+    and without `=` or a field (`cross-border`, `Russian troops`, `troop*`):
+    matches and explanations report it, because "cross border" is not what
+    anyone wrote. It does not take part in equality: `cross-border` and
+    `"cross border"` are the same term.
+    """
 
     words: tuple[str, ...]
     original: tuple[str, ...]
@@ -35,6 +43,12 @@ class Term:
     exact: bool = False
     scope: str | None = None
     column: int = field(default=0, compare=False)
+    spelling: str = field(default="", compare=False)
+
+    @property
+    def label(self) -> str:
+        """Name the term the way the analyst wrote it, for matches and explanations."""
+        return self.spelling or " ".join(self.original) + ("*" if self.prefix else "")
 
 
 @dataclass(frozen=True)
@@ -92,7 +106,8 @@ def keyword_term(keyword: str, column: int = 0) -> Term:
     original = tuple(words(keyword))
     if not original:
         raise QuerySyntaxError(f"keyword {keyword!r} has no letters or digits to match", column)
-    return Term(tuple(normalize_words(list(original))), original, column=column)
+    normalised = tuple(normalize_words(list(original)))
+    return Term(normalised, original, column=column, spelling=" ".join(keyword.split()))
 
 
 # -- parser --------------------------------------------------------------------------------
@@ -261,7 +276,8 @@ class _Parser:
             raise QuerySyntaxError(
                 f"a prefix search needs at least {MIN_PREFIX} letters before the *", token.column
             )
-        return Term(normalised, original, prefix, token.exact, self.scope, token.column)
+        spelling = " ".join(raw.split())
+        return Term(normalised, original, prefix, token.exact, self.scope, token.column, spelling)
 
 
 def _ends_in_word(body: str) -> bool:
@@ -307,6 +323,23 @@ def _reject_absence_only(root: Node, text: str) -> None:
 # -- pretty-printer ----------------------------------------------------------------------
 
 _OPERATOR_WORDS = {"AND", "OR", "NOT", "NEAR", "and", "or", "not"}
+_NOT_BARE = re.compile(r'[\s()"]|^[-=]|^[A-Za-z]+:|^NEAR/', re.IGNORECASE)
+
+
+def _spelling_reads_back(spelling: str, prefix: bool) -> bool:
+    """Tell whether a spelling, quoted if need be, parses back to its term.
+
+    A keyword is taken literally, so it may hold a quote or a star that a
+    query would read differently; such a term is written with its words.
+    """
+    if not spelling or '"' in spelling:
+        return False
+    star = spelling.find("*")
+    return star == len(spelling) - 1 if prefix else star < 0
+
+
+def _reads_as_one_bare_word(body: str) -> bool:
+    return body not in _OPERATOR_WORDS and _NOT_BARE.search(body) is None
 
 
 def format_node(node: Node) -> str:
@@ -327,9 +360,11 @@ def _wrapped(node: Node, kinds: tuple[type, ...]) -> str:
 
 
 def _format_term(term: Term) -> str:
-    body = " ".join(term.original) + ("*" if term.prefix else "")
-    bare = len(term.original) == 1 and term.original[0] not in _OPERATOR_WORDS
-    text = body if bare else f'"{body}"'
+    """Write a term in the analyst's spelling, bare when it reads back as the same one word."""
+    body = term.spelling
+    if not _spelling_reads_back(body, term.prefix):
+        body = " ".join(term.original) + ("*" if term.prefix else "")
+    text = body if _reads_as_one_bare_word(body) else f'"{body}"'
     if term.exact:
         text = "=" + text
     if term.scope is not None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from monitor.rules.model import Document, Occurrence
-from monitor.rules.text import text_line, words
+from monitor.rules.text import scanned_text, words
 
 if TYPE_CHECKING:
     from monitor.rules.compiler import TermRef
@@ -36,8 +36,9 @@ class Line:
     def __init__(self, names: tuple[str, str], first: str, second: str) -> None:
         self.names = names
         self.fields = (first, second)
-        first_line, self.first_count = text_line(first)
-        second_line, self.second_count = text_line(second)
+        first_line, self.first_count, first_spaced = scanned_text(first)
+        second_line, self.second_count, second_spaced = scanned_text(second)
+        self.spaced = (first_spaced, second_spaced)
         parts = [first_line, "\n", second_line]
         self.text = " " + " ".join(part for part in parts if part) + " "
         self.cut: tuple[list[str], list[str]] | None = None
@@ -115,6 +116,10 @@ class Scan:
 
     def body_counts(self) -> dict[str, int]:
         return {"title": self.body.first_count, "text": self.body.second_count}
+
+    def body_spaced(self) -> dict[str, str | None]:
+        """The title and text with separators made spaces, for snippets to find words in."""
+        return {"title": self.body.spaced[0], "text": self.body.spaced[1]}
 
     def has(self, ref: TermRef) -> bool:
         return bool(self.occurrences(ref))

@@ -125,12 +125,10 @@ class WordSpans:
     in C. Other texts are cut once with the word pattern.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, spaced: str | None = None) -> None:
+        """`spaced`, when given, is `spaced_text(text)` (or its lowercase) computed already."""
         self.text = text
-        plain = _plain_ascii(text)
-        if plain is not None and "'" in plain:
-            plain = _ASCII_POSSESSIVE.sub("  ", plain)
-        self.spaced = plain.translate(_ASCII_SEPARATORS) if plain is not None else None
+        self.spaced = spaced if spaced is not None else spaced_text(text)
         self.found: list[tuple[int, int]] | None = None
 
     def window(self, start: int, stop: int) -> tuple[int, int]:
@@ -186,20 +184,46 @@ def normalized_line(originals: list[str]) -> str:
     return " ".join(normalize_words(originals))
 
 
+def spaced_text(text: str) -> str | None:
+    """Return `text` with every separator and possessive "'s" made a space, offsets unchanged.
+
+    Its whitespace-separated runs are the words of `text`, at the same offsets,
+    which is how snippets find word boundaries in C. None when the text needs
+    the full word pattern (non-ASCII letters).
+    """
+    plain = _plain_ascii(text)
+    if plain is None:
+        return None
+    if "'" in plain:
+        plain = _ASCII_POSSESSIVE.sub("  ", plain)
+    return plain.translate(_ASCII_SEPARATORS)
+
+
 def text_line(text: str) -> tuple[str, int]:
     """Return the normalised words of `text` joined by single spaces, and how many there are.
 
     The same as `normalized_line(words(text))`, without making the list of
     words first when the text is ASCII (the hot path of every article).
     """
+    line, count, _ = scanned_text(text)
+    return line, count
+
+
+def scanned_text(text: str) -> tuple[str, int, str | None]:
+    """Return `text_line(text)` and, for ASCII text, a lowercase `spaced_text(text)` on the way.
+
+    The article scan needs the line; the snippets of its matches need the
+    spaced text. Both come from one translation of the text.
+    """
     plain = _plain_ascii(text)
     if plain is None:
         cut = words(text)
-        return normalized_line(cut), len(cut)
+        return normalized_line(cut), len(cut), None
     if "'" in plain:
-        plain = _ASCII_POSSESSIVE.sub("", plain)
-    folded = plain.translate(_ASCII_FOLD).split()
-    return " ".join(folded), len(folded)
+        plain = _ASCII_POSSESSIVE.sub("  ", plain)
+    spaced = plain.translate(_ASCII_FOLD)
+    folded = spaced.split()
+    return " ".join(folded), len(folded), spaced
 
 
 def normalized_words(text: str) -> list[str]:

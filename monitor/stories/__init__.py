@@ -22,17 +22,18 @@ Chosen by measurement (labelled set in tests/data/stories/, bench/stories.py):
 
 - Jaccard cannot separate the classes, containment can. On the labelled set
   MinHash Jaccard of true copies has p10 0.15 and p25 0.23 while different
-  stories reach 0.32; the cautious containment estimate is >= 0.5 for 97.6%
-  of copy pairs (the rest: feed summaries, matched by headline or through
-  other copies) and at most 0.26 between different stories on the same topic,
-  0.31 between any two; hence the default threshold 0.5.
-- Candidate recall on the labelled copy pairs: this index 99.7%; datasketch
-  MinHashLSH (128 permutations) 68.5% at threshold 0.3, 38.8% at 0.5, since
+  stories reach 0.32; the cautious containment estimate is >= 0.5 for 97% of
+  copy pairs (the rest: feed summaries, matched by headline or through other
+  copies) and at most 0.26 between different stories on the same topic, 0.35
+  between any two; hence the default threshold 0.5.
+- Candidate recall on the labelled copy pairs: this index 99.8%; datasketch
+  MinHashLSH (128 permutations) 70% at threshold 0.3, 39% at 0.5, since
   banding targets Jaccard and trimmed copies have little of it.
 - Cost: datasketch MinHash(128) signs an article in ~0.7 ms (SHA-1 per shingle,
-  then numpy), this sketch in ~0.35-0.45 ms; MinHashLSH holds ~7.8 kB per
-  article (780 MB for 100,000), this index ~1 kB plus 8 MiB of counters; and
-  datasketch would add numpy.
+  then numpy), this sketch in ~0.35 ms; MinHashLSH holds ~7.8 kB per article
+  (780 MB for 100,000), this index ~1 kB plus 8 MiB of counters; and
+  datasketch would add numpy. A 96-hash sketch found the last few summaries
+  of the labelled set but cost 20% of the throughput; 64 it is.
 - SimHash (64 bits, pure Python) took ~3.3 ms per article, and its Hamming
   distances overlap: true copies up to 34 bits apart, different stories from 16.
 

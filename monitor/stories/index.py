@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from monitor.stories.sketch import Sketch, StoryFingerprint, containment
 
 INDEX_KEYS = 8  # smallest hashes of each stored text that go into the inverted index
-PROBE_KEYS = 64  # smallest hashes of a new text looked up in that index
 MIN_SHARED_SHINGLES = 20  # estimated shared shingles needed before containment counts
 HOT_KEY_POSTINGS = 16  # a key on more stories than this is a common phrase: not probed
 BOILERPLATE_STORIES = 3  # a hash in this many live stories' sketches is site boilerplate
@@ -223,7 +222,7 @@ class StoryIndex:
     def _candidates(self, sketch: Sketch) -> set[int]:
         found: set[int] = set()
         by_body = self._by_body
-        for key in (*sketch.hashes[:PROBE_KEYS], *sketch.lead):
+        for key in (*sketch.hashes, *sketch.lead):
             posting = by_body.get(key)
             if posting is None:
                 continue

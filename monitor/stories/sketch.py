@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass
 
 SHINGLE_WORDS = 4
-SKETCH_SIZE = 96  # k: hashes kept per text
+SKETCH_SIZE = 64  # k: hashes kept per text
 LEAD_WORDS = 60  # the lead: where a feed summary or a short brief comes from
 LEAD_KEYS = 6  # smallest hashes of the lead, kept apart to find summaries of long texts
 MIN_SHINGLES = 24  # fewer distinct shingles than this: no body signature at all
