@@ -172,7 +172,7 @@ class App:
         # `test-rule` can try a region rule on the articles stored before it existed.
         self._pool = AnalysisPool(rule_specs(config), workers=self._workers)
         if old_pool is not None:
-            old_pool.close()
+            self._retire_pool(old_pool)
         self._poller = Poller(
             config=config,
             store=self.store,
@@ -197,6 +197,17 @@ class App:
             fingerprints=channel_fingerprints(config.channels),
         )
         self._config = config
+
+    def _retire_pool(self, pool: AnalysisPool) -> None:
+        """Close a replaced pool once the polls that may still use it are done."""
+        polls = list(self._in_flight.tasks.values())
+
+        async def retire() -> None:
+            if polls:
+                await asyncio.wait(polls)
+            await asyncio.to_thread(pool.close)
+
+        self._in_flight.track(asyncio.get_running_loop().create_task(retire()))
 
     def _load_recent_stories(self) -> None:
         """Refill the story index from the database so restarts keep deduplicating."""

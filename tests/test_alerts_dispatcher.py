@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,9 +20,10 @@ from monitor.alerts import (
     WebhookChannel,
     build_alert_payload,
 )
-from monitor.store import AlertRecord, ArticleRecord, MatchRecord, Store
+from monitor.store import AlertRecord, MatchRecord, Store
 from tests.support import databases
 from tests.support.databases import ManualClock
+from tests.support.records import an_article
 from tests.support.smtp_server import SmtpServer
 from tests.support.webhook_receiver import Reply, WebhookReceiver
 
@@ -60,29 +60,11 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
 
 def save_alerts(store: Store, clock: ManualClock, channels: Sequence[str]) -> list[str]:
     """Store one new article that fired rule 'border' on each of `channels`; return alert ids."""
-    n = uuid.uuid4().hex[:8]
-    article = ArticleRecord(
-        source="steppe-asia",
-        url=f"https://example.org/news/{n}",
-        canonical_url=f"https://example.org/news/{n}",
-        url_hash=f"dispatch-{n}",
-        guid=None,
-        title=f"Troops at the border {n}",
-        text="Joint deployment of Russian troops along its border.",
-        summary="Troops deployed.",
-        published=clock(),
-        modified=None,
-        authors=(),
-        language="en",
-        site_name=None,
-        image=None,
-        description=None,
-        fetched_at=clock(),
-    )
+    article = an_article(clock())
     match = MatchRecord("border", "high", ("troops",), ("Central Asia",), (), {})
     alerts = []
     for channel in channels:
-        alert_id = f"alert{n}{channel.replace('-', '')}"
+        alert_id = f"alert{article.url_hash}{channel.replace('-', '')}"
         payload = build_alert_payload(
             alert_id=alert_id,
             created_at=clock(),

@@ -18,9 +18,10 @@ from monitor.alerts import (
     DispatchPolicy,
     WebhookChannel,
 )
-from monitor.store import AlertRecord, ArticleRecord, MatchRecord, Store
+from monitor.store import AlertRecord, MatchRecord, Store
 from tests.support import databases
 from tests.support.databases import ManualClock
+from tests.support.records import an_article
 from tests.support.webhook_receiver import Reply, WebhookReceiver
 
 database_url = databases.database_url
@@ -48,25 +49,7 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
 
 
 def save(store: Store, clock: ManualClock, channels: tuple[str, ...] = ("desk-hook",)) -> None:
-    n = uuid.uuid4().hex[:8]
-    article = ArticleRecord(
-        source="steppe",
-        url=f"https://example.org/{n}",
-        canonical_url=f"https://example.org/{n}",
-        url_hash=n,
-        guid=None,
-        title=f"Troops {n}",
-        text="Troops.",
-        summary="",
-        published=clock(),
-        modified=None,
-        authors=(),
-        language="en",
-        site_name=None,
-        image=None,
-        description=None,
-        fetched_at=clock(),
-    )
+    article = an_article(clock(), source="steppe")
     alerts = [
         AlertRecord(
             uuid.uuid4().hex,

@@ -11,6 +11,7 @@ from monitor.alerts.policy import parse_rate
 from monitor.store import AlertRecord, ArticleRecord, MatchRecord, Notice, Store
 from tests.support import databases
 from tests.support.databases import ManualClock
+from tests.support.records import an_article
 
 database_url = databases.database_url
 make_store = databases.make_store
@@ -19,26 +20,7 @@ MATCH = MatchRecord("border", "high", ("troops",), (), (), {})
 
 
 def article(clock: ManualClock, source: str, story_id: int | None = None) -> ArticleRecord:
-    n = uuid.uuid4().hex[:8]
-    return ArticleRecord(
-        source=source,
-        url=f"https://example.org/{n}",
-        canonical_url=f"https://example.org/{n}",
-        url_hash=n,
-        guid=None,
-        title=f"Troops {n}",
-        text="Troops at the border.",
-        summary="",
-        published=clock(),
-        modified=None,
-        authors=(),
-        language="en",
-        site_name=None,
-        image=None,
-        description=None,
-        fetched_at=clock(),
-        story_id=story_id,
-    )
+    return an_article(clock(), source=source, story_id=story_id)
 
 
 def alert(channel: str = "desk-hook", kind: str = "alert") -> AlertRecord:

@@ -21,21 +21,21 @@ from sqlalchemy.orm import aliased
 from monitor.store.dialects import insert_ignoring_conflicts, lock_until_commit
 from monitor.store.models import Alert, AlertAttempt, Article
 from monitor.store.policy import AlertPolicy, RateWindow
-from monitor.store.records import AlertDelivery, AlertRecord, AlertView, AttemptView, Notice
+from monitor.store.records import (
+    ALERT_KINDS,
+    ALERT_STATUSES,
+    AlertDelivery,
+    AlertRecord,
+    AlertView,
+    AttemptView,
+    Notice,
+)
 from monitor.store.silences import active_silences, silenced_by
 
 log = logging.getLogger(__name__)
 
-PENDING, SENDING, RETRYING, DELIVERED, FAILED, SILENCED, FOLDED = (
-    "pending",
-    "sending",
-    "retrying",
-    "delivered",
-    "failed",
-    "silenced",
-    "folded",
-)
-ALERT, UPDATE, FOLD, NOTICE = "alert", "update", "fold", "notice"
+PENDING, SENDING, RETRYING, DELIVERED, FAILED, SILENCED, FOLDED = ALERT_STATUSES
+ALERT, UPDATE, FOLD, NOTICE = ALERT_KINDS
 # Kinds a silence holds: notices about the daemon itself are never silenced.
 SILENCEABLE = (ALERT, UPDATE)
 UNIQUE_ALERT = ["rule", "story_id", "channel", "kind"]
