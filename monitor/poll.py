@@ -298,6 +298,7 @@ class Poller:
                     terms=match.terms,
                     regions=match.regions,
                     snippets=match.snippets,
+                    places=match.places,
                 )
                 records.append(AlertRecord(alert_id, rule.name, channel, rule.severity, payload))
                 if story_id is not None and rule.on_update.notify:

@@ -29,6 +29,7 @@ def sample_payload(**overrides: Any) -> dict[str, Any]:
         "terms": ("troops", "CSTO"),
         "regions": ("Central Asia",),
         "snippets": ("…joint deployment of Russian troops along its border…",),
+        "places": ("Dushanbe -> Tajikistan (capital)",),
     }
     fields.update(overrides)
     return build_alert_payload(**fields)
@@ -52,6 +53,7 @@ def test_payload_is_exactly_the_contract_json() -> None:
             "terms": ["troops", "CSTO"],
             "regions": ["Central Asia"],
             "snippets": ["…joint deployment of Russian troops along its border…"],
+            "places": ["Dushanbe -> Tajikistan (capital)"],
         },
     }
 

@@ -102,6 +102,8 @@ def test_a_region_rule_fires_on_places_not_words(
     [delivery] = receiver.deliveries
     assert delivery.json["article"]["title"] == dushanbe.title
     assert delivery.json["matched"]["regions"] == ["Central Asia"]
+    places = " ".join(delivery.json["matched"]["places"])
+    assert "Dushanbe -> Tajikistan (capital)" in places
 
 
 def test_a_listing_page_without_a_feed_becomes_articles(

@@ -46,7 +46,7 @@ def test_a_matching_rule_is_explained_part_by_part_with_terms_and_snippets() -> 
     ]
     text = render_explanation(explanation)
     assert text.splitlines()[0] == "rule central-asia-border: MATCHED"
-    assert '✓ "cross border": text word 5' in text
+    assert "✓ cross-border: text word 5" in text
     assert "✓ border: text word 6" in text
     assert "✓ troops: title word 0, text word 1" in text
     assert "✗ football: not found" in text
@@ -54,7 +54,7 @@ def test_a_matching_rule_is_explained_part_by_part_with_terms_and_snippets() -> 
         "Tajikistan (TJ, focus, score 0.92) is in Central Asia: Dushanbe -> Tajikistan (capital)"
         in text
     )
-    assert "terms: border, troops, cross border, CSTO" in text
+    assert "terms: border, troops, cross-border, CSTO" in text
     assert "> CSTO troops moved to the cross-border area." in text
 
 

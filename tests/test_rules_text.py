@@ -11,6 +11,7 @@ from monitor.rules.text import (
     normalize,
     normalized_line,
     normalized_words,
+    scanned_text,
     text_line,
     word_spans,
     words,
@@ -86,4 +87,8 @@ def test_a_window_of_words_spans_from_its_first_to_its_last_word(
         return
     start = data.draw(st.integers(0, len(spans) - 1))
     stop = data.draw(st.integers(start + 1, len(spans)))
-    assert WordSpans(text).window(start, stop) == (spans[start][0], spans[stop - 1][1])
+    expected = (spans[start][0], spans[stop - 1][1])
+    assert WordSpans(text).window(start, stop) == expected
+    assert WordSpans(text).window(start, stop, len(spans)) == expected
+    spaced = scanned_text(text)[2]
+    assert WordSpans(text, spaced).window(start, stop, len(spans)) == expected

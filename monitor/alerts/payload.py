@@ -35,9 +35,14 @@ def build_alert_payload(
     terms: Iterable[str],
     regions: Iterable[str],
     snippets: Iterable[str],
+    places: Iterable[str] = (),
     story_id: int | None = None,
 ) -> dict[str, Any]:
-    """Return the webhook delivery contract's JSON object; `story` appears only when given."""
+    """Return the webhook delivery contract's JSON object; `story` appears only when given.
+
+    `matched.places` extends the contract: the places behind `matched.regions`, as
+    "Dushanbe -> Tajikistan (capital)" lines, so a reader sees why a region matched.
+    """
     payload: dict[str, Any] = {
         "type": "alert",
         "id": alert_id,
@@ -55,6 +60,7 @@ def build_alert_payload(
             "terms": list(terms),
             "regions": list(regions),
             "snippets": list(snippets),
+            "places": list(places),
         },
     }
     if story_id is not None:

@@ -74,6 +74,7 @@ def template_context(alert_id: str, payload: Mapping[str, Any]) -> dict[str, Any
         "summary": str(article.get("summary") or "").strip(),
         "terms": [strip_control_characters(str(t)) for t in matched.get("terms", [])],
         "regions": [strip_control_characters(str(r)) for r in matched.get("regions", [])],
+        "places": [strip_control_characters(str(p)) for p in matched.get("places", [])],
         "snippets": [strip_control_characters(str(s)) for s in matched.get("snippets", [])],
     }
 

@@ -122,7 +122,7 @@ class MatchBuilder:
             spans = self.spans.get(field) or self.spans.setdefault(
                 field, WordSpans(self.texts[field], self.spaced.get(field))
             )
-            first, last = spans.window(start, stop)
+            first, last = spans.window(start, stop, self.counts[field])
             # A passage that reaches either end of the field keeps its punctuation there.
             first = 0 if start == 0 else first
             last = len(self.texts[field]) if stop == self.counts[field] else last

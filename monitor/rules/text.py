@@ -131,15 +131,24 @@ class WordSpans:
         self.spaced = spaced if spaced is not None else spaced_text(text)
         self.found: list[tuple[int, int]] | None = None
 
-    def window(self, start: int, stop: int) -> tuple[int, int]:
-        """Return the offsets from the start of word `start` to the end of word `stop - 1`."""
-        if self.spaced is None:
+    def window(self, start: int, stop: int, count: int | None = None) -> tuple[int, int]:
+        """Return the offsets from the start of word `start` to the end of word `stop - 1`.
+
+        Finding word k costs a split of k words; given the text's `count` of
+        words, a window nearer the end is found from the end instead.
+        """
+        spaced = self.spaced
+        if spaced is None:
             return self.span(start)[0], self.span(stop - 1)[1]
-        rest = self.spaced.split(None, start)[-1]
-        first = len(self.spaced) - len(rest)
+        if count is not None and count - stop < start:
+            head = spaced.rsplit(None, count - stop)[0]  # ends with word stop - 1
+            through_start = head.rsplit(None, stop - start - 1)[0]
+            return through_start.rfind(" ") + 1, len(head)
+        rest = spaced.split(None, start)[-1]
+        first = len(spaced) - len(rest)
         last_word = rest.split(None, stop - start - 1)[-1]
         end = last_word.find(" ")
-        return first, len(self.spaced) - len(last_word) + (end if end >= 0 else len(last_word))
+        return first, len(spaced) - len(last_word) + (end if end >= 0 else len(last_word))
 
     def span(self, index: int) -> tuple[int, int]:
         """Return the (start, end) offsets of word `index` (0-based) in the text."""
