@@ -12,7 +12,6 @@ import logging
 import os
 import secrets
 import socket
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -39,7 +38,7 @@ from monitor.poll import Poller, PollReport
 from monitor.rules import RegionSpec, RuleSpec
 from monitor.scheduler import build_scheduler, sync_digest_jobs
 from monitor.store import SourceSpec, SourceState, Store
-from monitor.stories import StoryFingerprint, StoryIndex
+from monitor.story_ledger import StoryLedger
 from monitor.workers import AnalysisPool
 
 log = logging.getLogger(__name__)
@@ -134,8 +133,7 @@ class App:
         self._pool: AnalysisPool | None = None
         self._poller: Poller | None = None
         self._dispatcher: Dispatcher | None = None
-        self._stories = StoryIndex(window=STORY_WINDOW)
-        self._story_lock = threading.Lock()
+        self._stories = StoryLedger(self.store, window=STORY_WINDOW)
         self._in_flight = _InFlight()
         self._reload_requested: Config | None = None
         self._scheduler: AsyncIOScheduler | None = None
@@ -147,7 +145,7 @@ class App:
     async def __aenter__(self) -> App:
         await asyncio.to_thread(self.store.upgrade)
         await asyncio.to_thread(self.store.sync_sources, source_specs(self._config))
-        await asyncio.to_thread(self._load_recent_stories)
+        await asyncio.to_thread(self._stories.load, self._clock())
         self._fetcher = Fetcher(self._fetch_limits, clock=self._clock)
         await self._fetcher.__aenter__()
         self._delivery_client = delivery_client()
@@ -179,7 +177,6 @@ class App:
             fetcher=self._fetcher,
             pool=self._pool,
             stories=self._stories,
-            story_lock=self._story_lock,
             owner=self.owner,
             clock=self._clock,
         )
@@ -208,20 +205,6 @@ class App:
             await asyncio.to_thread(pool.close)
 
         self._in_flight.track(asyncio.get_running_loop().create_task(retire()))
-
-    def _load_recent_stories(self) -> None:
-        """Refill the story index from the database so restarts keep deduplicating."""
-        since = self._clock() - STORY_WINDOW
-        for row in self.store.story_fingerprints_since(since):
-            try:
-                fingerprint = StoryFingerprint.from_bytes(row.fingerprint)
-                self._stories.add(
-                    row.story_id, fingerprint, url_hash=row.url_hash, seen_at=row.fetched_at
-                )
-            except ValueError as error:
-                # One unreadable row must not stop the daemon; that article just
-                # stops counting as a possible duplicate.
-                log.warning("story_fingerprint_skipped story=%d reason=%s", row.story_id, error)
 
     async def _enable_changed_channels(self, config: Config) -> None:
         """A disabled channel whose target the config changed is given another chance."""
@@ -319,17 +302,13 @@ class App:
         finally:
             self._in_flight.dispatching = False
 
-    def _expire_stories(self) -> int:
-        with self._story_lock:
-            return self._stories.expire(self._clock())
-
     async def replay(self, alert_id: str) -> DispatchReport:
         """Send one stored alert again now, with the same id (`monitor alerts replay`)."""
         assert self._dispatcher is not None
         return await self._dispatcher.replay(alert_id)
 
     async def housekeeping_tick(self) -> None:
-        expired = await asyncio.to_thread(self._expire_stories)
+        expired = await asyncio.to_thread(self._stories.expire, self._clock())
         log.debug("housekeeping stories_expired=%d", expired)
         try:
             await self.check_source_health()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,7 +25,8 @@ from monitor.rules import RuleMatch
 from monitor.sources import Entry, SourceParseError
 from monitor.sources.reader import read_entries
 from monitor.store import AlertRecord, ArticleRecord, MatchRecord, SourceState, Store
-from monitor.stories import StoryFingerprint, StoryIndex
+from monitor.stories import StoryFingerprint
+from monitor.story_ledger import StoryLedger
 from monitor.urls import canonicalize_url, url_hash
 from monitor.workers import AnalysisPool
 
@@ -67,8 +67,7 @@ class Poller:
         store: Store,
         fetcher: Fetcher,
         pool: AnalysisPool,
-        stories: StoryIndex,
-        story_lock: threading.Lock,
+        stories: StoryLedger,
         owner: str,
         clock: Clock,
         rng: random.Random | None = None,
@@ -78,7 +77,6 @@ class Poller:
         self._fetcher = fetcher
         self._pool = pool
         self._stories = stories
-        self._story_lock = story_lock
         self._owner = owner
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
@@ -203,20 +201,22 @@ class Poller:
     ) -> int | None:
         """Assign the story, then write article, matches and alerts in one transaction.
 
-        Finding the story and storing the article happen under one lock: two copies
-        of a story arriving at once from two sources must not both start a story.
+        The story is chosen and the article stored while the story index is held: two
+        copies of a story arriving at once from two sources must not both start one.
         """
         story_fp = StoryFingerprint.from_bytes(analysis.fingerprint)
-        with self._story_lock:
+        with self._stories.choosing() as index:
             now = self._clock()
-            story_id = self._stories.find(story_fp, url_hash=item.url_hash, now=now)
+            story_id = index.find(story_fp, url_hash=item.url_hash, now=now)
             record = self._article_record(source, item, analysis, story_id, now)
             matches = [self._match_record(match) for match in analysis.matches]
             alerts = self._alert_records(source, analysis, story_id, now)
             saved = self._store.save_article(record, matches, alerts)
             if saved is None:
                 return None
-            self._stories.add(saved.story_id, story_fp, url_hash=item.url_hash, seen_at=now)
+            self._stories.remember(
+                saved.article_id, saved.story_id, story_fp, url_hash=item.url_hash, at=now
+            )
         for match in analysis.matches:
             log.info(
                 "rule_matched rule=%s source=%s url=%s story=%d terms=%s",

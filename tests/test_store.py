@@ -313,7 +313,10 @@ def test_save_article_writes_article_story_matches_and_pending_alerts(make_store
     assert stored.geo == {"countries": ["KZ"], "regions": ["Central Asia"]}
     assert stored.published == datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
     [row] = store.story_fingerprints_since(datetime(2026, 11, 24, tzinfo=UTC))
-    assert (row.story_id, row.url_hash, row.fingerprint) == (
+    assert store.story_fingerprints_after(saved.article_id - 1) == [row]
+    assert store.story_fingerprints_after(saved.article_id) == []
+    assert (row.article_id, row.story_id, row.url_hash, row.fingerprint) == (
+        saved.article_id,
         saved.story_id,
         "hash-1",
         b"\x01\x02\x03",

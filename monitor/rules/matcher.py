@@ -77,4 +77,3 @@ class Matcher:
         if compiled is None:
             raise KeyError(f"no rule named {rule!r}")
         return explain_rule(compiled.spec, compiled.tree, doc)
-

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import ColumnElement, Connection, Engine, insert, select
 
 from monitor.store.alerts import UPDATE, insert_alerts, story_alerted, story_source_count
 from monitor.store.dialects import insert_ignoring_conflicts
@@ -157,13 +157,29 @@ def articles_since(engine: Engine, since: datetime) -> Iterator[StoredArticle]:
 
 def story_fingerprints_since(connection: Connection, since: datetime) -> list[StoryFingerprintRow]:
     """Fingerprints of articles fetched since `since`, to refill the near-duplicate index."""
+    return _fingerprint_rows(connection, Article.fetched_at >= since)
+
+
+def story_fingerprints_after(
+    connection: Connection, article_id: int, limit: int
+) -> list[StoryFingerprintRow]:
+    """Fingerprints of the articles stored after `article_id` (by any instance), oldest first."""
+    return _fingerprint_rows(connection, Article.id > article_id, limit=limit)
+
+
+def _fingerprint_rows(
+    connection: Connection, condition: ColumnElement[bool], limit: int | None = None
+) -> list[StoryFingerprintRow]:
     rows = connection.execute(
-        select(Article.story_id, Article.url_hash, Article.fingerprint, Article.fetched_at)
-        .where(Article.fetched_at >= since, Article.fingerprint.is_not(None))
+        select(
+            Article.id, Article.story_id, Article.url_hash, Article.fingerprint, Article.fetched_at
+        )
+        .where(condition, Article.fingerprint.is_not(None))
         .order_by(Article.id)
+        .limit(limit)
     ).all()
     return [
-        StoryFingerprintRow(row.story_id, row.url_hash, row.fingerprint, row.fetched_at)
+        StoryFingerprintRow(row.id, row.story_id, row.url_hash, row.fingerprint, row.fetched_at)
         for row in rows
     ]
 

@@ -170,8 +170,9 @@ class StoredArticle:
 
 @dataclass(frozen=True)
 class StoryFingerprintRow:
-    """A recent article's story fingerprint, to refill the near-duplicate index at start."""
+    """A stored article's story fingerprint, to keep a near-duplicate index in step."""
 
+    article_id: int
     story_id: int
     url_hash: str
     fingerprint: bytes

@@ -183,6 +183,13 @@ class Store:
         with reading(self._engine) as connection:
             return article_queries.story_fingerprints_since(connection, since)
 
+    def story_fingerprints_after(
+        self, article_id: int, *, limit: int = 1000
+    ) -> list[StoryFingerprintRow]:
+        """Fingerprints of articles stored after `article_id`, by this or another instance."""
+        with reading(self._engine) as connection:
+            return article_queries.story_fingerprints_after(connection, article_id, limit)
+
     # alerts
 
     def claim_due_alerts(
