@@ -121,7 +121,7 @@ class Poller:
         return PollReport(source.name, "ok", new_articles=articles, alerts=alerts)
 
     async def _new_entries(self, entries: list[Entry]) -> list[NewEntry]:
-        """Entries whose canonical URL and guid were never stored, once each, newest first."""
+        """Entries whose canonical URL and guid were never stored, once each, in source order."""
         candidates: dict[str, NewEntry] = {}
         for entry in entries:
             canonical = canonicalize_url(entry.url)
@@ -154,7 +154,13 @@ class Poller:
         job = await self._job_for(source, item)
         if job is None:
             return None
-        analysis = await self._pool.analyse(job)
+        try:
+            analysis = await self._pool.analyse(job)
+        except Exception:
+            # A page that breaks a stage must not cost the source its other articles;
+            # it is tried again at the next poll.
+            log.exception("article_analysis_failed source=%s url=%s", source.name, item.entry.url)
+            return None
         return await asyncio.to_thread(self._store_analysis, source, item, analysis)
 
     async def _job_for(self, source: SourceConfig, item: NewEntry) -> AnalysisJob | None:

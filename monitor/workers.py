@@ -9,12 +9,16 @@ tests and tiny installations want.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from monitor.analysis import Analysis, AnalysisJob, Analyzer
 from monitor.rules import RuleSpec
+
+log = logging.getLogger(__name__)
 
 # The one Analyzer of a worker process. A process pool offers no other place to keep
 # per-worker state; it is set once by the initializer and never shared.
@@ -36,27 +40,50 @@ class AnalysisPool:
     """Analyse jobs in `workers` processes, or in a thread when `workers` is 0."""
 
     def __init__(self, rules: Sequence[RuleSpec], *, workers: int, geo: bool = True) -> None:
+        self._rules = tuple(rules)
+        self._workers = workers
+        self._geo = geo
         self._inline: Analyzer | None = None
         self._executor: ProcessPoolExecutor | None = None
         if workers <= 0:
             self._inline = Analyzer(rules, geo=geo)
         else:
-            # forkserver: forking a process that already runs threads (the event loop's
-            # executor, database pools) can copy held locks into the child.
-            context = multiprocessing.get_context("forkserver")
-            self._executor = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=context,
-                initializer=_start_worker,
-                initargs=(tuple(rules), geo),
-            )
+            self._executor = self._start_executor()
+
+    def _start_executor(self) -> ProcessPoolExecutor:
+        # forkserver: forking a process that already runs threads (the event loop's
+        # executor, database pools) can copy held locks into the child.
+        return ProcessPoolExecutor(
+            max_workers=self._workers,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=_start_worker,
+            initargs=(self._rules, self._geo),
+        )
 
     async def analyse(self, job: AnalysisJob) -> Analysis:
+        """Analyse one job; a pool broken by a dead worker is replaced once and retried."""
         if self._inline is not None:
             return await asyncio.to_thread(self._inline.analyse, job)
-        assert self._executor is not None
+        executor = self._executor
+        assert executor is not None
+        try:
+            return await self._analyse_in(executor, job)
+        except BrokenProcessPool:
+            log.warning("analysis_pool_broken workers=%d action=restart", self._workers)
+            return await self._analyse_in(self._replace(executor), job)
+
+    @staticmethod
+    async def _analyse_in(executor: ProcessPoolExecutor, job: AnalysisJob) -> Analysis:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, _analyse_in_worker, job)
+        return await loop.run_in_executor(executor, _analyse_in_worker, job)
+
+    def _replace(self, broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
+        """A new executor for a broken one (once, however many jobs saw it break)."""
+        if self._executor is broken:
+            self._executor = self._start_executor()
+            broken.shutdown(wait=False, cancel_futures=True)
+        assert self._executor is not None
+        return self._executor
 
     def close(self) -> None:
         if self._executor is not None:

@@ -422,3 +422,34 @@ def test_sighup_reloads_rules_and_keeps_the_old_ones_when_the_new_file_is_wrong(
     # The new rule fires on what is new; articles stored before the reload stay quiet.
     [delivery] = receiver.deliveries
     assert delivery.json["article"]["title"] == LATE_STORY.title
+
+
+@pytest.mark.usefixtures("hook_secret_env")
+async def test_a_page_that_breaks_a_stage_costs_only_itself(
+    tmp_path: Path,
+    http_server: HttpServer,
+    receiver: WebhookReceiver,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import monitor.analysis
+
+    real_extract = monitor.analysis.extract
+
+    def extract_failing_on_football(html: bytes, url: str, *args: object) -> object:
+        if "pamir-cup" in url:  # fault injection: a stage that raises on one page
+            raise RecursionError("maximum recursion depth exceeded")
+        return real_extract(html, url, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(monitor.analysis, "extract", extract_failing_on_football)
+    feed = serve_news_world(http_server)
+    config = load_config(write_config(tmp_path, sources={"steppe": feed}, hook=receiver))
+
+    async with App(config, workers=0) as app:
+        report = await app.run_once()
+
+    [poll] = report.polls
+    assert (poll.status, poll.new_articles) == ("ok", 2)  # the other two were stored
+    assert len(receiver.deliveries) == 1
+    assert "article_analysis_failed source=steppe" in caplog.text
+    assert "pamir-cup" in caplog.text
