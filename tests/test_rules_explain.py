@@ -142,3 +142,40 @@ def test_the_explanation_carries_the_same_match_the_matcher_returns() -> None:
         Hit("CSTO", "text", 2),
         Hit("border", "text", 5),
     )
+
+
+@pytest.mark.parametrize(
+    ("spec", "text", "terms"),
+    [
+        (
+            RuleSpec("q", query='("cross-border" OR CSTO) AND "Russian  troops"'),
+            "Russian troops and the CSTO met at the cross border post.",
+            ("cross-border", "CSTO", "Russian troops"),
+        ),
+        (RuleSpec("q", query="troop* OR =US"), "The US sent troopers.", ("troop*", "US")),
+        (RuleSpec("q", query='title:Border OR "border"'), "border", ("border",)),
+        (
+            RuleSpec("k", query="CSTO", keywords=("Cross-Border", "U.S. army")),
+            "CSTO and the U.S. Army on cross-border duty.",
+            ("CSTO", "Cross-Border", "U.S. army"),
+        ),
+    ],
+    ids=["phrases and hyphens", "prefix and exact case", "one term twice", "keywords"],
+)
+def test_a_match_reports_terms_as_the_analyst_wrote_them(
+    spec: RuleSpec, text: str, terms: tuple[str, ...]
+) -> None:
+    doc = Document("", text)
+    (match,) = compile_rules([spec]).match(doc)
+    assert match.terms == terms
+    assert {hit.term for hit in match.hits} == set(terms)
+    assert "terms: " + ", ".join(terms) in explain(doc, spec)
+
+
+def test_the_explanation_tree_keeps_the_spelling_of_the_query_and_keywords() -> None:
+    spec = RuleSpec("k", query='"Cross-Border" U.S.', keywords=("troop*", 'the "Wagner" group'))
+    text = explain(Document("", "cross border U S troop the Wagner group"), spec)
+    assert "✓ Cross-Border: text word 0" in text
+    assert "✓ U.S.: text word 2" in text
+    assert "✓ troop: text word 4" in text  # a keyword is literal: its star is no prefix
+    assert '✓ "the Wagner group": text word 5' in text

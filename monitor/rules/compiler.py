@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from monitor.rules.evaluate import filters_hold, operand_terms, region_hits, rule_tree
+from monitor.rules.evaluate import operand_terms, rule_tree
 from monitor.rules.model import Document, Occurrence, RuleSpec, words_between
 from monitor.rules.query import And, Near, Node, Not, Or, QuerySyntaxError, Term
 from monitor.rules.scan import Scan, TermKey
@@ -74,6 +74,9 @@ class Compilation:
         self.keys: dict[TermKey, int] = {}
         self.key_of: list[TermKey] = []
         self.uses_meta = False
+        # The automaton's terms, known once every rule is indexed (`index_rules`) and
+        # before any check is built: a check reads those from the scan's hits in C.
+        self.indexed: frozenset[int] = frozenset()
 
     def term_id(self, term: Term) -> int:
         key = TermKey(term.words, term.prefix)
@@ -114,15 +117,32 @@ class Compilation:
         return frozenset(self.term_id(child) for child in children if isinstance(child, Term))
 
     def plain_check(self, node: Node, ids: frozenset[int]) -> Check:
-        ordered = tuple(ids)
-        if len(ordered) == 1:
-            only = ordered[0]
+        """Check plain terms: the automaton's terms with one set operation, the rest one by one.
+
+        The rest are looked up in the article's text, so their order matters:
+        for AND the least likely first (to fail early), for OR the most likely.
+        """
+        hot = ids & self.indexed
+        likelihood = {self.term_id(term): _likelihood(term) for term in _terms(node)}
+        is_and = isinstance(node, And)
+        cold = tuple(sorted(ids - hot, key=likelihood.__getitem__, reverse=not is_and))
+        if not cold:
+            if len(hot) == 1:
+                (only,) = hot
+                return lambda scan: only in scan.body_found
+            if is_and:
+                return lambda scan: hot <= scan.body_found
+            return lambda scan: not hot.isdisjoint(scan.body_found)
+        if len(cold) == 1 and not hot:
+            only = cold[0]
             return lambda scan: scan.present[only]
-        if isinstance(node, And):
+        if is_and:
 
             def all_present(scan: Scan) -> bool:
+                if not hot <= scan.body_found:
+                    return False
                 present = scan.present
-                for term_id in ordered:  # noqa: SIM110 - a loop, not a generator, on the hot path
+                for term_id in cold:  # noqa: SIM110 - a loop, not a generator, on the hot path
                     if not present[term_id]:
                         return False
                 return True
@@ -130,8 +150,10 @@ class Compilation:
             return all_present
 
         def any_present(scan: Scan) -> bool:
+            if not hot.isdisjoint(scan.body_found):
+                return True
             present = scan.present
-            for term_id in ordered:  # noqa: SIM110 - a loop, not a generator, on the hot path
+            for term_id in cold:  # noqa: SIM110 - a loop, not a generator, on the hot path
                 if present[term_id]:
                     return True
             return False
@@ -162,11 +184,15 @@ class Compilation:
         the reference's, so matches equal their reference explanations.
         """
         if isinstance(node, Term):
-            return _term_gatherer(self.ref(node), node.label)
+            return _terms_gatherer(((self.ref(node), node.label),))
         if isinstance(node, Not):
             return _gather_nothing
         if isinstance(node, Near):
             return self.near_gatherer(node)
+        if all(isinstance(child, Term) for child in node.children):
+            # Every term of a holding AND holds; an absent term of an OR has no occurrences.
+            terms = [child for child in node.children if isinstance(child, Term)]
+            return _terms_gatherer(tuple((self.ref(term), term.label) for term in terms))
         gathers = tuple(self.gather(child) for child in node.children)
         if isinstance(node, And):
             return _gather_all(gathers)
@@ -244,10 +270,11 @@ def _any_of(checks: tuple[Check, ...]) -> Check:
     return check
 
 
-def _term_gatherer(ref: TermRef, label: str) -> Gather:
+def _terms_gatherer(terms: tuple[tuple[TermRef, str], ...]) -> Gather:
     def gather(scan: Scan, out: list[tuple[str, Occurrence]]) -> None:
-        for occ in scan.occurrences(ref):
-            out.append((label, occ))
+        for ref, label in terms:
+            for occ in scan.occurrences(ref):
+                out.append((label, occ))
 
     return gather
 
@@ -310,10 +337,16 @@ def build_automaton(patterns: list[str], indexed: frozenset[int]) -> ahocorasick
     return automaton
 
 
-def compile_rule(spec: RuleSpec, compilation: Compilation) -> CompiledRule:
+def rule_tree_of(spec: RuleSpec) -> Node | None:
+    """Parse a rule's query and keywords; raise QuerySyntaxError if it has nothing to match."""
     tree = rule_tree(spec)
     if tree is None and not spec.regions:
         raise QuerySyntaxError("the rule has no query, keywords or regions to match", 0, spec.name)
+    return tree
+
+
+def compile_rule(spec: RuleSpec, tree: Node | None, compilation: Compilation) -> CompiledRule:
+    """Build a rule's closures; every rule must be indexed first (`index_rules`)."""
     check = compilation.check(tree) if tree is not None else None
     gather = compilation.gather(tree) if tree is not None else None
     refs = {id(term): compilation.ref(term) for term in _terms(tree)} if tree is not None else {}
@@ -331,32 +364,26 @@ def _terms(node: Node) -> list[Term]:
     return [term for child in node.children for term in _terms(child)]
 
 
-def rule_holds(rule: CompiledRule, scan: Scan, doc: Document) -> bool:
-    """Check a candidate rule, cheapest parts first."""
-    spec = rule.spec
-    if rule.filtered and not filters_hold(spec, doc):
-        return False
-    if rule.check is not None and not rule.check(scan):
-        return False
-    return not spec.regions or bool(region_hits(spec, doc))
-
-
 def index_rules(
-    rules: Sequence[CompiledRule], compilation: Compilation
+    parsed: Sequence[tuple[RuleSpec, Node | None]], compilation: Compilation
 ) -> tuple[dict[int, tuple[int, ...]], dict[str, tuple[int, ...]]]:
-    """Index each rule under its required terms, or region-only rules under their place codes."""
+    """Index each rule under its required terms, or region-only rules under their place codes.
+
+    Records the indexed terms in `compilation.indexed`, for the checks built after.
+    """
     by_term: dict[int, list[int]] = {}
     by_place: dict[str, list[int]] = {}
-    for number, rule in enumerate(rules):
-        needed = compilation.required(rule.tree) if rule.tree is not None else None
+    for number, (spec, tree) in enumerate(parsed):
+        needed = compilation.required(tree) if tree is not None else None
         if needed is not None:
             for term_id in needed[0]:
                 by_term.setdefault(term_id, []).append(number)
             continue
-        codes = {code for region in rule.spec.regions for code in region.countries}
-        codes |= {code for region in rule.spec.regions for code in region.subdivisions}
+        codes = {code for region in spec.regions for code in region.countries}
+        codes |= {code for region in spec.regions for code in region.subdivisions}
         for code in codes:
             by_place.setdefault(code, []).append(number)
+    compilation.indexed = frozenset(by_term)
     return (
         {term_id: tuple(numbers) for term_id, numbers in by_term.items()},
         {code: tuple(numbers) for code, numbers in by_place.items()},

@@ -2,8 +2,10 @@
 
 This is the reference the compiled matcher is tested against: it finds every
 term by comparing word lists position by position and walks the query tree
-directly, trading speed for being obviously right. The compiled matcher reuses
-`evidence` (with its own, faster occurrence finder) to explain what it matched.
+directly, trading speed for being obviously right. `evidence` is also the
+reference for what a match reports: the compiled matcher gathers the same
+evidence with closures (`Compilation.gather`), and the differential tests
+check that the two agree.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from monitor.rules.evaluate import (
     Occurrences,
@@ -43,6 +44,9 @@ _BEFORE = 10
 _FIELD_ORDER = {"title": 0, "text": 1, "url": 2, "source": 3}
 
 Evidence = list[tuple[str, Occurrence]]
+
+
+_first = itemgetter(0)
 
 
 def _reading_order(hit: Hit) -> tuple[int, int, str]:
@@ -84,14 +88,19 @@ class MatchBuilder:
     def describe(self, spec: RuleSpec, found: Evidence) -> RuleMatch:
         """Describe a holding rule from its evidence: (term as written, occurrence) pairs."""
         hits = {Hit(label, occ.field, occ.start): occ for label, occ in found}
-        regions = region_hits(spec, self.doc) if spec.regions else []
+        regions: tuple[str, ...] = ()
+        places: tuple[str, ...] = ()
+        if spec.regions:
+            pairs = region_hits(spec, self.doc)
+            regions = tuple(dict.fromkeys(region.name for region, _ in pairs))
+            places = tuple(dict.fromkeys(place_line(region, place) for region, place in pairs))
         return RuleMatch(
             rule=spec.name,
-            terms=tuple(dict.fromkeys(label for label, _ in found)),
-            regions=tuple(dict.fromkeys(region.name for region, _ in regions)),
+            terms=tuple(dict.fromkeys(map(_first, found))),
+            regions=regions,
             snippets=self.snippets(hits.values()) if hits else (),
-            hits=tuple(sorted(hits, key=_reading_order)),
-            places=tuple(dict.fromkeys(place_line(region, place) for region, place in regions)),
+            hits=tuple(sorted(hits, key=_reading_order)) if len(hits) > 1 else tuple(hits),
+            places=places,
         )
 
     def snippets(self, occurrences: Iterable[Occurrence]) -> tuple[str, ...]:
@@ -100,20 +109,23 @@ class MatchBuilder:
         Passages come from the text, and from the title only when the text has
         none (alerts show the title anyway); they never repeat each other's words.
         """
-        found = {occ for occ in occurrences if occ.field in self.texts}
-        field = "text" if any(occ.field == "text" for occ in found) else "title"
+        field = "text"
+        found = {occ for occ in occurrences if occ.field == "text"}
+        if not found:
+            field = "title"
+            found = {occ for occ in occurrences if occ.field == "title"}
         count = self.counts[field]
-        windows: list[tuple[str, int, int]] = []
-        for occ in sorted(occ for occ in found if occ.field == field):
-            if len(windows) == SNIPPETS:
-                break
-            previous = windows[-1][2] if windows else 0
+        windows: list[str] = []
+        previous = 0
+        for occ in sorted(found) if len(found) > 1 else found:
             if occ.start < previous:
                 continue
             start = max(previous, min(occ.start - _BEFORE, count - SNIPPET_WORDS))
-            stop = min(count, max(start + SNIPPET_WORDS, occ.stop))
-            windows.append((field, start, stop))
-        return tuple(self.passage(*window) for window in windows)
+            previous = min(count, max(start + SNIPPET_WORDS, occ.stop))
+            windows.append(self.passage(field, start, previous))
+            if len(windows) == SNIPPETS:
+                break
+        return tuple(windows)
 
     def passage(self, field: str, start: int, stop: int) -> str:
         key = (field, start, stop)

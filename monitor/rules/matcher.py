@@ -11,8 +11,9 @@ from monitor.rules.compiler import (
     candidate_rules,
     compile_rule,
     index_rules,
-    rule_holds,
+    rule_tree_of,
 )
+from monitor.rules.evaluate import filters_hold, region_hits
 from monitor.rules.explain import Explanation, MatchBuilder, explain_rule
 from monitor.rules.model import Document, Occurrence, RuleMatch, RuleSpec
 from monitor.rules.query import QuerySyntaxError
@@ -21,26 +22,34 @@ from monitor.rules.scan import Compiled, Scan
 
 def compile_rules(specs: Sequence[RuleSpec]) -> Matcher:
     """Compile every rule into one matcher; raise QuerySyntaxError naming the first bad rule."""
-    compilation = Compilation()
     seen: set[str] = set()
-    rules = []
+    parsed = []
     for spec in specs:
         if spec.name in seen:
             raise QuerySyntaxError("another rule has the same name", 0, spec.name)
         seen.add(spec.name)
-        rules.append(compile_rule(spec, compilation))
-    return Matcher(rules, compilation)
+        parsed.append((spec, rule_tree_of(spec)))
+    compilation = Compilation()
+    by_term, by_place = index_rules(parsed, compilation)
+    rules = [compile_rule(spec, tree, compilation) for spec, tree in parsed]
+    return Matcher(rules, compilation, by_term, by_place)
 
 
 class Matcher:
     """All rules compiled together; immutable once built, so it can be shared and swapped whole."""
 
-    def __init__(self, rules: list[CompiledRule], compilation: Compilation) -> None:
+    def __init__(
+        self,
+        rules: list[CompiledRule],
+        compilation: Compilation,
+        by_term: dict[int, tuple[int, ...]],
+        by_place: dict[str, tuple[int, ...]],
+    ) -> None:
         self._rules = tuple(rules)
         self._by_name = {rule.spec.name: rule for rule in rules}
-        self._by_term, self._by_place = index_rules(rules, compilation)
+        self._by_term, self._by_place = by_term, by_place
         patterns = [key.pattern() for key in compilation.key_of]
-        indexed = frozenset(self._by_term)
+        indexed = compilation.indexed
         self._compiled = Compiled(
             patterns, [len(key.words) for key in compilation.key_of], indexed, compilation.uses_meta
         )
@@ -61,7 +70,12 @@ class Matcher:
         builder: MatchBuilder | None = None
         for number in candidate_rules(scan, doc, self._by_term, self._by_place):
             rule = rules[number]
-            if not rule_holds(rule, scan, doc):
+            # Cheapest parts first; inlined, as this runs for every candidate of every article.
+            if rule.filtered and not filters_hold(rule.spec, doc):
+                continue
+            if rule.check is not None and not rule.check(scan):
+                continue
+            if rule.spec.regions and not region_hits(rule.spec, doc):
                 continue
             if builder is None:
                 builder = MatchBuilder(doc, scan.body_counts(), scan.body_spaced())

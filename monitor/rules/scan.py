@@ -10,6 +10,7 @@ candidate rule asks about.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from monitor.rules.model import Document, Occurrence
@@ -17,6 +18,8 @@ from monitor.rules.text import scanned_text, words
 
 if TYPE_CHECKING:
     from monitor.rules.compiler import TermRef
+
+_second = itemgetter(1)
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,14 @@ class Line:
         parts = [first_line, "\n", second_line]
         self.text = " " + " ".join(part for part in parts if part) + " "
         self.cut: tuple[list[str], list[str]] | None = None
+        self.hits: list[tuple[int, int]] = []  # (index of the last character, term id)
 
     def scan(self, automaton: Any) -> set[int]:
         """Return the ids of every term in the line, in one pass of the automaton."""
         if automaton is None:
             return set()
-        return {term_id for _, term_id in automaton.iter(self.text)}
+        self.hits = list(automaton.iter(self.text))
+        return set(map(_second, self.hits))
 
     def originals(self) -> tuple[list[str], list[str]]:
         """The words of both fields as written (cut only when a rule needs them)."""
@@ -55,24 +60,32 @@ class Line:
             self.cut = (words(self.fields[0]), words(self.fields[1]))
         return self.cut
 
-    def positions(self, pattern: str) -> list[tuple[int, int]]:
-        """Find every (field number, word position) of a term the automaton saw in this line.
+    def positions(self, pattern: str, term_id: int | None = None) -> list[tuple[int, int]]:
+        """Find every (field number, word position) of a term in this line.
 
-        Positions are needed only for the few terms of NEAR, scoped, exact-case
-        or matched rules, so they are found on demand with `str.find` (C speed)
-        rather than kept for every hit of every article. Overlapping
-        occurrences count, as they do for the automaton.
+        Positions are needed only for the terms of NEAR, scoped, exact-case or
+        matched rules, so they are worked out on demand: a term of the
+        automaton (`term_id` given) from the ends of its hits, any other with
+        `str.find` (C speed). Overlapping occurrences count, as they do for the
+        automaton. Word numbers come from counting spaces, once across the line.
         """
-        found = []
         text = self.text
-        start = text.find(pattern)
-        while start >= 0:
-            index = text.count(" ", 0, start + 1) - 1
-            if index < self.first_count:
-                found.append((0, index))
-            else:
-                found.append((1, index - self.first_count - 1))
-            start = text.find(pattern, start + 1)
+        if term_id is not None:
+            before = len(pattern) - 1
+            starts = [end - before for end, found in self.hits if found == term_id]
+        else:
+            starts = []
+            start = text.find(pattern)
+            while start >= 0:
+                starts.append(start)
+                start = text.find(pattern, start + 1)
+        first_count = self.first_count
+        found = []
+        index, counted = -1, 0
+        for start in starts:
+            index += text.count(" ", counted, start + 1)
+            counted = start + 1
+            found.append((0, index) if index < first_count else (1, index - first_count - 1))
         return found
 
 
@@ -108,6 +121,7 @@ class Scan:
         found = self.body.scan(automaton)
         self.present = Presence(found, compiled.indexed, self.body.text, compiled.patterns)
         self.meta: Line | None = None
+        self.body_found = found
         self.found = found
         if compiled.with_meta:
             self.meta = Line(("url", "source"), doc.url, doc.source)
@@ -137,9 +151,12 @@ class Scan:
     def find(self, ref: TermRef, line: Line | None) -> list[Occurrence]:
         if line is None:
             return []
-        size = self.compiled.sizes[ref.term_id]
+        term_id = ref.term_id
+        size = self.compiled.sizes[term_id]
+        pattern = self.compiled.patterns[term_id]
         found = []
-        for number, position in line.positions(self.compiled.patterns[ref.term_id]):
+        indexed = term_id in self.compiled.indexed
+        for number, position in line.positions(pattern, term_id if indexed else None):
             field = line.names[number]
             if ref.scope is not None and field != ref.scope:
                 continue
