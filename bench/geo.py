@@ -81,6 +81,34 @@ def score_document(doc: dict, tags: object) -> Counts:
     return counts
 
 
+def geotext_baseline(docs: list[dict]) -> tuple[Counts, float] | None:
+    """The `geotext` package (gazetteer lookup, no disambiguation) on the same documents.
+
+    Returns document-level counts and docs/min (CPU time), or None when it is not
+    installed (`pip install -e '.[bench]'`).
+    """
+    try:
+        from geotext import GeoText
+    except ImportError:
+        return None
+    counts = Counts()
+    started = time.process_time()
+    for doc in docs:
+        text = f"{doc.get('title') or ''}\n{doc['text']}"
+        predicted = set(GeoText(text).country_mentions)
+        gold = set(doc["countries"])
+        counts.add(
+            Counts(
+                docs=1,
+                tp=len(predicted & gold),
+                fp=len(predicted - gold),
+                fn=len(gold - predicted),
+            )
+        )
+    elapsed = time.process_time() - started
+    return counts, (len(docs) / elapsed * 60 if elapsed else 0.0)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
@@ -125,6 +153,14 @@ def main() -> int:
         f"{'all':<12} {total.docs:>5} {s['p']:>6.3f} {s['r']:>6.3f} {s['f1']:>6.3f} "
         f"{s['mention_acc']:>6.3f} {total.mentions:>8}"
     )
+    baseline = geotext_baseline(docs)
+    if baseline is not None:
+        base_counts, base_rate = baseline
+        b = base_counts.scores()
+        print(
+            f"{'geotext':<12} {base_counts.docs:>5} {b['p']:>6.3f} {b['r']:>6.3f} "
+            f"{b['f1']:>6.3f} {'-':>6} {'-':>8}   (baseline: no disambiguation)"
+        )
     result = {
         "doc_f1": round(s["f1"], 4),
         "doc_p": round(s["p"], 4),
@@ -137,6 +173,10 @@ def main() -> int:
         "load_cpu_s": round(load_cpu_s, 3),
         "rss_mb": round(rss_mb, 1),
     }
+    if baseline is not None:
+        result["baseline_doc_f1"] = round(b["f1"], 4)
+        result["baseline_docs_per_min"] = round(base_rate)
+        result["f1_ratio"] = round(s["f1"] / b["f1"], 3) if b["f1"] else None
     print(json.dumps(result))
     return 0
 
