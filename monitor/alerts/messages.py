@@ -18,10 +18,15 @@ from monitor.alerts.sanitize import strip_control_characters
 
 @dataclass(frozen=True)
 class Line:
-    """One line of a message, with the link it stands for (only http(s) links are kept)."""
+    """One line of a message, with the link it stands for (only http(s) links are kept).
+
+    `alerts` is how many alerts the line reports (a fold reports all it folded), so a
+    channel that must leave lines out can say how many alerts it left out.
+    """
 
     text: str
     url: str | None = None
+    alerts: int = 1
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ def item_line(payload: Mapping[str, Any]) -> Line:
     """One alert, update or fold as a line of a digest."""
     kind = payload_type(payload)
     if kind == "folded":
-        return Line(fold_headline(payload))
+        return Line(fold_headline(payload), alerts=max(1, fold_count(payload)))
     article = payload.get("article") or {}
     severity = _clean((payload.get("rule") or {}).get("severity"))
     source = _clean(article.get("source"))
@@ -84,9 +89,21 @@ def item_line(payload: Mapping[str, Any]) -> Line:
     return Line(text, _web(article.get("url")))
 
 
+def fold_count(payload: Mapping[str, Any]) -> int:
+    try:
+        return int(payload.get("count") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def fold_headline(payload: Mapping[str, Any]) -> str:
     rule = _clean((payload.get("rule") or {}).get("name"))
-    return f"{int(payload.get('count') or 0)} more alerts for {rule}"
+    return f"{fold_count(payload)} more alerts for {rule}"
+
+
+def more_alerts_line(count: int) -> str:
+    """The last line of a message that a service's size limits kept from listing every alert."""
+    return f"… and {count} more alert{'' if count == 1 else 's'} (see `monitor alerts`)"
 
 
 def fold_message(payload: Mapping[str, Any]) -> Message:

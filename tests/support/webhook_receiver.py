@@ -3,7 +3,8 @@
 Its verifier is written from the spec (https://www.standardwebhooks.com/), independently of
 `monitor.alerts.signing`, so a bug there cannot hide itself. Script answers with
 `receiver.reply_next(Reply(503), Reply(200))`; `Reply(hang=True)` never answers until the
-receiver closes. Every request is recorded, accepted or not.
+receiver closes. Every request is recorded, accepted or not. An optional `validate` callable
+(body -> problems) makes it answer 400 with the problems, as a chat service refuses a body.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class ReceivedRequest:
     body: bytes
     status: int
     verified: bool | None  # None when the receiver has no secret
+    problems: tuple[str, ...] = ()  # what `validate` found wrong with the body
 
     @property
     def json(self) -> Any:
@@ -95,7 +97,12 @@ class _Handler(BaseHTTPRequestHandler):
             verified = verify_standard_webhook(owner.secret, headers, body, owner.clock())
             if not verified:
                 reply = Reply(401, body=b"bad signature")
-        owner._record(ReceivedRequest("POST", self.path, headers, body, reply.status, verified))
+        problems = tuple(owner.validate(body)) if owner.validate is not None else ()
+        if problems and reply.status != 401:
+            reply = Reply(400, body="\n".join(problems).encode("utf-8"))
+        owner._record(
+            ReceivedRequest("POST", self.path, headers, body, reply.status, verified, problems)
+        )
         if reply.hang:
             owner._release.wait(timeout=30)
             return
@@ -119,10 +126,15 @@ class WebhookReceiver:
     """Threaded HTTP server on 127.0.0.1; `url` is where to POST."""
 
     def __init__(
-        self, *, secret: str | None = None, clock: Callable[[], float] = time.time
+        self,
+        *,
+        secret: str | None = None,
+        clock: Callable[[], float] = time.time,
+        validate: Callable[[bytes], list[str]] | None = None,
     ) -> None:
         self.secret = secret
         self.clock = clock
+        self.validate = validate
         self._replies: deque[Reply] = deque()
         self._requests: list[ReceivedRequest] = []
         self._lock = threading.Lock()
