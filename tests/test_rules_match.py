@@ -88,6 +88,29 @@ def test_queries_match_whole_words_the_way_a_reader_expects(
     assert query_fires(query, text) is expected
 
 
+@pytest.mark.parametrize(
+    ("text", "positions"),
+    [
+        ("Tajikistan bordersmen left; the borders closed; overborders; borders.", [4, 7]),
+        ("Tajikistan bordersmen and overborders, borders-free", [4]),
+        ("Tajikistan bordersmen and overborders", None),
+        ('Tajikistan "sealed borders"', [2]),
+        ("Tajikistan sealed  the borders", [3]),
+    ],
+)
+def test_a_second_term_is_found_only_as_whole_words_wherever_it_hides(
+    text: str, positions: list[int] | None
+) -> None:
+    """A rule is indexed under its rarer side; its other terms are found by searching the text."""
+    spec = RuleSpec("r", query='Tajikistan AND (borders OR "sealed borders" OR "sealed the")')
+    found = compile_rules([spec]).match(Document(title="", text=text))
+    if positions is None:
+        assert not found
+        return
+    (match,) = found
+    assert [hit.position for hit in match.hits if hit.term == "borders"] == positions
+
+
 def test_near_does_not_reach_from_the_title_into_the_text() -> None:
     assert not query_fires("Russia NEAR/5 troops", title="Russia", text="troops")
 

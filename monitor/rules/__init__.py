@@ -4,7 +4,7 @@ Pure: text and metadata in, matches with explanations out. `compile_rules`
 builds one immutable `Matcher` from the rules of a config; `Matcher.match`
 returns every rule that holds for a document with the terms, positions and
 snippets that made it hold; `Matcher.explain` says why a rule did or did not
-hold. The query language is documented in QUERY_LANGUAGE.md.
+hold. The query language is documented in README.md ("Writing rules").
 """
 
 from monitor.rules.explain import Explanation, Part, render_explanation

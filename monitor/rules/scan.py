@@ -60,25 +60,25 @@ class Line:
             self.cut = (words(self.fields[0]), words(self.fields[1]))
         return self.cut
 
-    def positions(self, pattern: str, term_id: int | None = None) -> list[tuple[int, int]]:
+    def positions(
+        self, pattern: str, term_id: int | None = None, first: int | None = None
+    ) -> list[tuple[int, int]]:
         """Find every (field number, word position) of a term in this line.
 
         Positions are needed only for the terms of NEAR, scoped, exact-case or
         matched rules, so they are worked out on demand: a term of the
         automaton (`term_id` given) from the ends of its hits, any other with
-        `str.find` (C speed). Overlapping occurrences count, as they do for the
-        automaton. Word numbers come from counting spaces, once across the line.
+        `str.find` (C speed), from its `first` start when a lookup has found it.
+        Overlapping occurrences count, as they do for the automaton. Word
+        numbers come from counting spaces, once across the line.
         """
         text = self.text
         if term_id is not None:
             before = len(pattern) - 1
             starts = [end - before for end, found in self.hits if found == term_id]
         else:
-            starts = []
-            start = text.find(pattern)
-            while start >= 0:
-                starts.append(start)
-                start = text.find(pattern, start + 1)
+            start = pattern_start(text, pattern) if first is None else first
+            starts = pattern_starts(text, pattern, start)
         first_count = self.first_count
         found = []
         index, counted = -1, 0
@@ -105,11 +105,52 @@ class Presence(dict[int, bool]):
         self.indexed = indexed
         self.line = line
         self.patterns = patterns
+        self.firsts: dict[int, int] = {}  # where each term found by a search first starts
 
     def __missing__(self, term_id: int) -> bool:
-        value = term_id not in self.indexed and self.patterns[term_id] in self.line
+        value = False
+        if term_id not in self.indexed:
+            start = pattern_start(self.line, self.patterns[term_id])
+            if start >= 0:
+                value = True
+                self.firsts[term_id] = start
         self[term_id] = value
         return value
+
+
+# Whole-word keys at least this long (" w " with w of 5 letters) are searched for as bare words.
+_BARE = 7
+
+
+def pattern_start(line: str, pattern: str, start: int = 0) -> int:
+    """Return `line.find(pattern, start)`, only faster for a whole-word key.
+
+    `str.find` skips ahead by the characters of the key, and the spaces
+    around a whole-word key are the commonest characters of a line. So a
+    longer word is searched for bare, and the spaces around each find checked
+    after: such a word is rarely inside another, so there are few finds to check.
+    A line begins and ends with a space, so a bare find has a character either side.
+    """
+    if len(pattern) < _BARE or pattern[-1] != " ":
+        return line.find(pattern, start)
+    bare = pattern[1:-1]
+    after = len(bare)
+    found = line.find(bare, start + 1)
+    while found >= 0:
+        if line[found - 1] == " " and line.startswith(" ", found + after):
+            return found - 1
+        found = line.find(bare, found + 1)
+    return -1
+
+
+def pattern_starts(line: str, pattern: str, first: int) -> list[int]:
+    """List where a key starts in a line from its `first` start on, overlapping ones too."""
+    starts = []
+    start = first
+    while start >= 0:
+        starts.append(start)
+        start = pattern_start(line, pattern, start + 1)
+    return starts
 
 
 class Scan:
@@ -156,7 +197,8 @@ class Scan:
         pattern = self.compiled.patterns[term_id]
         found = []
         indexed = term_id in self.compiled.indexed
-        for number, position in line.positions(pattern, term_id if indexed else None):
+        first = None if indexed or line is not self.body else self.present.firsts.get(term_id)
+        for number, position in line.positions(pattern, term_id if indexed else None, first):
             field = line.names[number]
             if ref.scope is not None and field != ref.scope:
                 continue
