@@ -33,11 +33,10 @@ from monitor.alerts.health import RECENT
 from monitor.clock import Clock, utc_now
 from monitor.config import Config
 from monitor.fetch import Fetcher, FetchLimits
-from monitor.geo import resolve_region
 from monitor.poll import Poller, PollReport
-from monitor.rules import RegionSpec, RuleSpec
 from monitor.scheduler import build_scheduler, sync_digest_jobs
-from monitor.store import SourceSpec, SourceState, Store
+from monitor.specs import rule_specs, source_specs
+from monitor.store import SourceState, Store
 from monitor.story_ledger import StoryLedger
 from monitor.workers import AnalysisPool
 
@@ -78,34 +77,6 @@ class _InFlight:
 def new_owner_id() -> str:
     """Who holds a lease: unique per process, readable in the database."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
-
-
-def rule_specs(config: Config) -> list[RuleSpec]:
-    """Rules as the matcher takes them, with region names resolved to places."""
-    return [
-        RuleSpec(
-            name=rule.name,
-            query=rule.query,
-            keywords=tuple(rule.keywords),
-            regions=tuple(region_spec(name, config) for name in rule.regions),
-            region_min_score=rule.region_min_score,
-            sources=frozenset(rule.sources) if rule.sources is not None else None,
-            languages=frozenset(rule.languages) if rule.languages is not None else None,
-        )
-        for rule in config.rules
-    ]
-
-
-def region_spec(name: str, config: Config) -> RegionSpec:
-    resolved = resolve_region(name, config.regions)
-    return RegionSpec(resolved.name, resolved.countries, resolved.subdivisions)
-
-
-def source_specs(config: Config) -> list[SourceSpec]:
-    return [
-        SourceSpec(s.name, s.url, s.kind, s.effective_interval(config.defaults))
-        for s in config.sources
-    ]
 
 
 class App:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from monitor import __version__
 from monitor.alerts import DispatchReport
-from monitor.app import App, CycleReport, rule_specs
+from monitor.app import App, CycleReport
 from monitor.clock import utc_now
 from monitor.config import Config, ConfigError, describe_config, load_config, parse_duration
 from monitor.dryrun import explain_page, rules_named, trial_spec, try_rule
@@ -34,6 +34,7 @@ from monitor.reports import (
     when,
 )
 from monitor.rules import QuerySyntaxError, compile_rules
+from monitor.specs import rule_specs
 from monitor.store import Store
 
 log = logging.getLogger("monitor")

@@ -12,19 +12,18 @@ import asyncio
 import logging
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from monitor.alerts import build_alert_payload, new_alert_id, update_payload
 from monitor.analysis import Analysis, AnalysisJob
 from monitor.backoff import exponential_backoff
 from monitor.clock import Clock
-from monitor.config import Config, RuleConfig, SourceConfig
+from monitor.config import Config, SourceConfig
 from monitor.extract import ExtractRules
 from monitor.fetch import Fetcher, FetchError
-from monitor.rules import RuleMatch
+from monitor.outbox import alert_records, article_record, match_records
 from monitor.sources import Entry, SourceParseError
 from monitor.sources.reader import read_entries
-from monitor.store import AlertRecord, ArticleRecord, MatchRecord, SourceState, Store
+from monitor.store import SourceState, Store
 from monitor.stories import StoryFingerprint
 from monitor.story_ledger import StoryLedger
 from monitor.urls import canonicalize_url, url_hash
@@ -81,7 +80,6 @@ class Poller:
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self._sources = {source.name: source for source in config.sources}
-        self._severity = {rule.name: rule.severity for rule in config.rules}
 
     async def poll(self, state: SourceState) -> PollReport:
         """Poll one claimed source; every outcome is written to its row and the lease freed."""
@@ -214,9 +212,19 @@ class Poller:
         with self._stories.choosing() as index:
             now = self._clock()
             story_id = index.find(story_fp, url_hash=item.url_hash, now=now)
-            record = self._article_record(source, item, analysis, story_id, now)
-            matches = [self._match_record(match) for match in analysis.matches]
-            alerts = self._alert_records(source, analysis, story_id, now)
+            record = article_record(
+                source=source.name,
+                entry=item.entry,
+                canonical_url=item.canonical_url,
+                url_hash=item.url_hash,
+                analysis=analysis,
+                story_id=story_id,
+                now=now,
+            )
+            matches = match_records(self._config, analysis.matches)
+            alerts = alert_records(
+                self._config, source=source.name, analysis=analysis, story_id=story_id, now=now
+            )
             saved = self._store.save_article(record, matches, alerts)
             if saved is None:
                 return None
@@ -233,83 +241,6 @@ class Poller:
                 ",".join(match.terms),
             )
         return len(saved.alert_ids)
-
-    def _article_record(
-        self,
-        source: SourceConfig,
-        item: NewEntry,
-        analysis: Analysis,
-        story_id: int | None,
-        now: datetime,
-    ) -> ArticleRecord:
-        article = analysis.article
-        return ArticleRecord(
-            source=source.name,
-            url=item.entry.url,
-            canonical_url=article.canonical_url or item.canonical_url,
-            url_hash=item.url_hash,
-            guid=item.entry.guid,
-            title=article.title,
-            text=article.text,
-            summary=analysis.summary,
-            published=article.published,
-            modified=article.modified,
-            authors=article.authors,
-            language=article.language,
-            site_name=article.site_name,
-            image=article.image,
-            description=article.description,
-            fetched_at=now,
-            geo=analysis.geo,
-            story_id=story_id,
-            fingerprint=analysis.fingerprint,
-        )
-
-    def _match_record(self, match: RuleMatch) -> MatchRecord:
-        return MatchRecord(
-            rule=match.rule,
-            severity=self._severity[match.rule],
-            terms=match.terms,
-            regions=match.regions,
-            snippets=match.snippets,
-            explanation=explanation_of(match),
-        )
-
-    def _alert_records(
-        self, source: SourceConfig, analysis: Analysis, story_id: int | None, now: datetime
-    ) -> list[AlertRecord]:
-        """One alert per matched rule and channel; the store adds the story id it assigns.
-
-        When the article joins a known story and the rule asks for `on_update`, a
-        follow-up goes along; the store writes it only if the story already alerted and
-        has grown to the rule's number of sources.
-        """
-        records = []
-        rules = {rule.name: rule for rule in self._config.rules}
-        for match in analysis.matches:
-            rule = rules[match.rule]
-            for channel in self._config.channels_for(rule):
-                alert_id = new_alert_id()
-                payload = build_alert_payload(
-                    alert_id=alert_id,
-                    created_at=now,
-                    rule=rule.name,
-                    severity=rule.severity,
-                    source=source.name,
-                    url=analysis.article.url,
-                    title=analysis.article.title,
-                    summary=analysis.summary,
-                    published=analysis.article.published,
-                    language=analysis.article.language,
-                    terms=match.terms,
-                    regions=match.regions,
-                    snippets=match.snippets,
-                    places=match.places,
-                )
-                records.append(AlertRecord(alert_id, rule.name, channel, rule.severity, payload))
-                if story_id is not None and rule.on_update.notify:
-                    records.append(follow_up(rule, channel, payload))
-        return records
 
     def _full_text(self, source: SourceConfig) -> bool:
         return source.effective_full_text(self._config.defaults)
@@ -376,31 +307,7 @@ class Poller:
         return interval * (1 + self._rng.uniform(0, 0.05))
 
 
-def follow_up(rule: RuleConfig, channel: str, payload: dict) -> AlertRecord:
-    """The "story grew" alert that goes with an alert, should its story have grown enough."""
-    alert_id = new_alert_id()
-    return AlertRecord(
-        alert_id,
-        rule.name,
-        channel,
-        rule.severity,
-        update_payload(payload, alert_id=alert_id, sources=0),
-        kind="update",
-        min_story_sources=rule.on_update.min_sources,
-    )
-
-
 def extract_rules_of(source: SourceConfig) -> ExtractRules | None:
     if source.extract is None:
         return None
     return ExtractRules(body=source.extract.body, drop=tuple(source.extract.drop))
-
-
-def explanation_of(match: RuleMatch) -> dict:
-    """The JSON form of why a rule matched, stored with the match."""
-    return {
-        "terms": list(match.terms),
-        "regions": list(match.regions),
-        "places": list(match.places),
-        "hits": [{"term": h.term, "field": h.field, "position": h.position} for h in match.hits],
-    }
