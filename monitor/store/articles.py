@@ -10,10 +10,10 @@ from itertools import islice
 
 from sqlalchemy import ColumnElement, Connection, Engine, insert, select
 
-from monitor.store.alerts import UPDATE, insert_alerts, story_alerted, story_source_count
 from monitor.store.dialects import insert_ignoring_conflicts
 from monitor.store.engine import reading
 from monitor.store.models import Article, Match, Story
+from monitor.store.outbox import UPDATE, insert_alerts, story_alerted, story_source_count
 from monitor.store.policy import AlertPolicy
 from monitor.store.records import (
     AlertRecord,

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, select
 
-from monitor.store.alerts import insert_notice
 from monitor.store.dialects import insert_ignoring_conflicts
 from monitor.store.models import ChannelState
+from monitor.store.outbox import insert_notice
 from monitor.store.records import ChannelStateView, Notice
 
 log = logging.getLogger(__name__)

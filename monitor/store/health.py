@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from monitor.store.alerts import insert_notice
 from monitor.store.models import Article, SourceHealth
+from monitor.store.outbox import insert_notice
 from monitor.store.records import HealthChange, SourceActivity, SourceHealthState
 
 

@@ -16,6 +16,7 @@ from monitor.store import alerts as alert_queries
 from monitor.store import articles as article_queries
 from monitor.store import channels as channel_queries
 from monitor.store import health as health_queries
+from monitor.store import outbox as outbox_queries
 from monitor.store import silences as silence_queries
 from monitor.store import sources as source_queries
 from monitor.store.engine import create_store_engine, reading, upgrade_schema, writing
@@ -279,12 +280,12 @@ class Store:
     def story_source_count(self, story_id: int) -> int:
         """How many distinct sources published an article of the story."""
         with reading(self._engine) as connection:
-            return alert_queries.story_source_count(connection, story_id)
+            return outbox_queries.story_source_count(connection, story_id)
 
     def queue_notice(self, notice: Notice) -> str:
         """Put a notice (about the daemon itself) in the outbox, due now."""
         with writing(self._engine) as connection:
-            return alert_queries.insert_notice(connection, notice, now=self._clock())
+            return outbox_queries.insert_notice(connection, notice, now=self._clock())
 
     # silences
 
