@@ -163,20 +163,39 @@ def _ensure_fold(
     }
     connection.execute(
         insert_ignoring_conflicts(connection, Alert, ["id"]).values(
-            id=ident,
-            rule=alert.rule,
-            story_id=None,
-            article_id=None,
-            channel=alert.channel,
-            kind=FOLD,
-            severity=alert.severity,
-            status=PENDING,
-            attempts=0,
-            next_attempt_at=due,
-            created_at=now,
-            payload=payload,
+            **storyless_row(
+                ident, alert.rule, alert.channel, FOLD, alert.severity, payload, due=due, now=now
+            )
         )
     )
+
+
+def storyless_row(
+    ident: str,
+    rule: str,
+    channel: str,
+    kind: str,
+    severity: str,
+    payload: dict[str, Any],
+    *,
+    due: datetime,
+    now: datetime,
+) -> dict[str, Any]:
+    """A pending outbox row about no article: a fold of a rule's alerts, or a notice."""
+    return {
+        "id": ident,
+        "rule": rule,
+        "story_id": None,
+        "article_id": None,
+        "channel": channel,
+        "kind": kind,
+        "severity": severity,
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": due,
+        "created_at": now,
+        "payload": payload,
+    }
 
 
 def _iso(moment: datetime) -> str:
@@ -185,22 +204,17 @@ def _iso(moment: datetime) -> str:
 
 def insert_notice(connection: Connection, notice: Notice, *, now: datetime) -> str:
     """Put a notice in the outbox, due now."""
-    connection.execute(
-        insert(Alert).values(
-            id=notice.id,
-            rule=notice.event,
-            story_id=None,
-            article_id=None,
-            channel=notice.channel,
-            kind=NOTICE,
-            severity=notice.severity,
-            status=PENDING,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-            payload=notice.payload,
-        )
+    row = storyless_row(
+        notice.id,
+        notice.event,
+        notice.channel,
+        NOTICE,
+        notice.severity,
+        notice.payload,
+        due=now,
+        now=now,
     )
+    connection.execute(insert(Alert).values(**row))
     log.info("notice_queued notice=%s event=%s channel=%s", notice.id, notice.event, notice.channel)
     return notice.id
 
