@@ -68,18 +68,19 @@ def insert_alerts(
         statement = (
             insert_ignoring_conflicts(connection, Alert, UNIQUE_ALERT)
             .values(
-                id=alert.id,
-                rule=alert.rule,
-                story_id=story_id,
-                article_id=article_id,
-                channel=alert.channel,
-                kind=alert.kind,
-                severity=alert.severity,
-                status=status,
-                attempts=0,
-                next_attempt_at=due,
-                created_at=now,
-                payload=with_story(alert.payload, story_id),
+                **outbox_row(
+                    alert.id,
+                    alert.rule,
+                    alert.channel,
+                    alert.kind,
+                    alert.severity,
+                    with_story(alert.payload, story_id),
+                    status=status,
+                    due=due,
+                    now=now,
+                    story_id=story_id,
+                    article_id=article_id,
+                )
             )
             .returning(Alert.id)
         )
@@ -163,14 +164,14 @@ def _ensure_fold(
     }
     connection.execute(
         insert_ignoring_conflicts(connection, Alert, ["id"]).values(
-            **storyless_row(
+            **outbox_row(
                 ident, alert.rule, alert.channel, FOLD, alert.severity, payload, due=due, now=now
             )
         )
     )
 
 
-def storyless_row(
+def outbox_row(
     ident: str,
     rule: str,
     channel: str,
@@ -180,17 +181,20 @@ def storyless_row(
     *,
     due: datetime,
     now: datetime,
+    status: str = PENDING,
+    story_id: int | None = None,
+    article_id: int | None = None,
 ) -> dict[str, Any]:
-    """A pending outbox row about no article: a fold of a rule's alerts, or a notice."""
+    """A new outbox row, not yet tried; folds and notices are about no story or article."""
     return {
         "id": ident,
         "rule": rule,
-        "story_id": None,
-        "article_id": None,
+        "story_id": story_id,
+        "article_id": article_id,
         "channel": channel,
         "kind": kind,
         "severity": severity,
-        "status": PENDING,
+        "status": status,
         "attempts": 0,
         "next_attempt_at": due,
         "created_at": now,
@@ -204,7 +208,7 @@ def _iso(moment: datetime) -> str:
 
 def insert_notice(connection: Connection, notice: Notice, *, now: datetime) -> str:
     """Put a notice in the outbox, due now."""
-    row = storyless_row(
+    row = outbox_row(
         notice.id,
         notice.event,
         notice.channel,
