@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from monitor.extract import Article, ExtractRules, extract
-from monitor.geo import Gazetteer, GeoTags, tag_places
+from monitor.geo import Gazetteer, tag_places
 from monitor.rules import Document, Matcher, PlaceTag, RuleMatch, RuleSpec, compile_rules
 from monitor.sources import Entry
 from monitor.stories import fingerprint
@@ -56,14 +56,14 @@ class Analyzer:
     def analyse(self, job: AnalysisJob) -> Analysis:
         """Turn one entry (and its page) into an article with tags, fingerprint and matches."""
         article = article_of(job)
-        tags = self.geotag(article)
-        document = document_of(article, job.source, tags)
+        geo = self.geo_tags(article)
+        document = document_of(article, job.source, geo)
         matches = tuple(self._matcher.match(document))
         story_fp = fingerprint(article.title, article.text)
         return Analysis(
             article=article,
             summary=summary_of(job.entry, article),
-            geo=tags.to_json() if tags is not None else None,
+            geo=geo,
             fingerprint=story_fp.to_bytes(),
             matches=matches,
         )
@@ -71,12 +71,13 @@ class Analyzer:
     def document_for(self, job: AnalysisJob) -> Document:
         """The document the matcher sees for a job (for explaining, not storing)."""
         article = article_of(job)
-        return document_of(article, job.source, self.geotag(article))
+        return document_of(article, job.source, self.geo_tags(article))
 
-    def geotag(self, article: Article) -> GeoTags | None:
+    def geo_tags(self, article: Article) -> dict | None:
+        """The article's places in the JSON form stored with it (None without a gazetteer)."""
         if self._gazetteer is None:
             return None
-        return tag_places(self._gazetteer, article.title, article.text)
+        return tag_places(self._gazetteer, article.title, article.text).to_json()
 
 
 def article_of(job: AnalysisJob) -> Article:
@@ -119,29 +120,17 @@ def shorten(text: str, limit: int) -> str:
     return cut + "…"
 
 
-def document_of(article: Article, source: str, tags: GeoTags | None) -> Document:
+def document_of(article: Article, source: str, geo: Mapping[str, object] | None) -> Document:
+    """What the matcher sees; places are read from the stored form of the geo tags, so a
+    rule replayed on stored articles (`test-rule`) sees exactly what it saw live."""
     return Document(
         title=article.title,
         text=article.text,
         url=article.url,
         source=source,
         language=article.language,
-        places=places_of(tags),
+        places=places_from_json(geo),
     )
-
-
-def places_of(tags: GeoTags | None) -> tuple[PlaceTag, ...]:
-    """Countries and subdivisions as the rules matcher sees them."""
-    if tags is None:
-        return ()
-    countries = [
-        PlaceTag(c.code, c.name, "country", c.score, c.focus, c.evidence) for c in tags.countries
-    ]
-    subdivisions = [
-        PlaceTag(s.code, s.name, "subdivision", s.score, s.focus, s.evidence)
-        for s in tags.subdivisions
-    ]
-    return tuple(countries + subdivisions)
 
 
 def places_from_json(geo: Mapping[str, object] | None) -> tuple[PlaceTag, ...]:
