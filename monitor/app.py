@@ -55,10 +55,6 @@ class CycleReport:
     polls: tuple[PollReport, ...] = ()
     dispatch: DispatchReport | None = None
 
-    @property
-    def failed_sources(self) -> int:
-        return sum(1 for report in self.polls if report.status == "failed")
-
 
 @dataclass
 class _InFlight:
@@ -108,10 +104,6 @@ class App:
         self._in_flight = _InFlight()
         self._reload_requested: Config | None = None
         self._scheduler: AsyncIOScheduler | None = None
-
-    @property
-    def config(self) -> Config:
-        return self._config
 
     async def __aenter__(self) -> App:
         await asyncio.to_thread(self.store.upgrade)
