@@ -294,3 +294,15 @@ def test_a_wire_story_republished_by_several_sites_alerts_once(
     capsys.readouterr()
     assert main(["alerts", "--config", str(tmp_path / "rules.yaml")]) == 0
     assert "also reported by 2 sources" in capsys.readouterr().out  # two others
+
+
+def test_article_pages_that_robots_txt_disallows_are_matched_on_their_summary(
+    tmp_path: Path, http_server: HttpServer, receiver: WebhookReceiver
+) -> None:
+    feed = serve_news_world(http_server)
+    http_server.route("/robots.txt", Reply(body=b"User-agent: *\nDisallow: /news/\n"))
+    run_world(tmp_path, receiver, f"- name: steppe\n  url: {feed}", "- name: b\n  keywords: [CSTO]")
+
+    assert http_server.requests_for("/news/tajik-border-talks?utm_source=rss") == []
+    [delivery] = receiver.deliveries  # the feed's summary names the CSTO
+    assert delivery.json["article"]["title"] == BORDER_TITLE
