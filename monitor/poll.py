@@ -103,9 +103,15 @@ class Poller:
             log.info("poll_not_modified source=%s", source.name)
             return PollReport(source.name, "not_modified")
         entries = await read_entries(source, result, self._fetcher, now=self._clock())
-        fresh = await self._new_entries(entries)
+        unseen = await self._new_entries(entries)
+        fresh = unseen[:MAX_NEW_ENTRIES_PER_POLL]
         saved = await self._process_entries(source, fresh)
-        await self._record_success(source, result.etag, result.last_modified)
+        if len(fresh) < len(unseen) or None in saved:
+            # Entries were left for the next poll: forget the validators so that it reads
+            # the whole source again instead of being told "304 Not Modified".
+            await self._record_success(source, None, None)
+        else:
+            await self._record_success(source, result.etag, result.last_modified)
         articles = sum(1 for alerts in saved if alerts is not None)
         alerts = sum(alerts or 0 for alerts in saved)
         log.info(
@@ -129,12 +135,11 @@ class Poller:
         known_hashes, known_guids = await asyncio.to_thread(
             self._store.known_entries, list(candidates), guids
         )
-        fresh = [
+        return [
             c
             for key, c in candidates.items()
             if key not in known_hashes and (c.entry.guid is None or c.entry.guid not in known_guids)
         ]
-        return fresh[:MAX_NEW_ENTRIES_PER_POLL]
 
     async def _process_entries(
         self, source: SourceConfig, fresh: list[NewEntry]
@@ -148,7 +153,8 @@ class Poller:
         return await asyncio.gather(*(process(item) for item in fresh))
 
     async def _process_entry(self, source: SourceConfig, item: NewEntry) -> int | None:
-        """Analyse and store one new entry; returns the alerts created, None if not stored."""
+        """Analyse and store one new entry; the alerts created, or None when it was not stored
+        (deferred, failed, or stored meanwhile by another poll) and may need another look."""
         job = await self._job_for(source, item)
         if job is None:
             return None

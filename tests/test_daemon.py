@@ -453,3 +453,25 @@ async def test_a_page_that_breaks_a_stage_costs_only_itself(
     assert len(receiver.deliveries) == 1
     assert "article_analysis_failed source=steppe" in caplog.text
     assert "pamir-cup" in caplog.text
+
+
+@pytest.mark.usefixtures("hook_secret_env")
+def test_an_article_page_that_fails_for_now_is_fetched_at_the_next_poll(
+    tmp_path: Path, http_server: HttpServer, receiver: WebhookReceiver
+) -> None:
+    fresh = Story("fresh-border", BORDER_TITLE, BORDER_TEXT, datetime.now(UTC))
+    page = f"/news/{fresh.slug}?utm_source=rss"
+    http_server.route(page, [Reply(status=503), Reply(body=article_page(fresh))])
+    feed = http_server.route(
+        "/feed.xml", Reply(body=rss_feed(http_server.base_url, [fresh]), etag='"v1"')
+    )
+    config = write_config(tmp_path, sources={"steppe": feed}, hook=receiver)
+
+    assert run_once(config) == 0
+    assert receiver.deliveries == []  # deferred, not stored on its summary
+
+    # The feed has not changed, but the next poll must read it again, not accept a 304.
+    assert run_once(config) == 0
+    [delivery] = receiver.deliveries
+    assert delivery.json["article"]["title"] == BORDER_TITLE
+    assert len(http_server.requests_for(page)) == 2
