@@ -92,3 +92,27 @@ def test_a_window_of_words_spans_from_its_first_to_its_last_word(
     assert WordSpans(text).window(start, stop, len(spans)) == expected
     spaced = scanned_text(text)[2]
     assert WordSpans(text, spaced).window(start, stop, len(spans)) == expected
+
+
+_LONG_WORDS = st.one_of(
+    st.sampled_from(["a", "of", "border", "Tajikistan's", "CSTO", "x" * 40]),
+    st.text(alphabet="abcXYZ09_", min_size=1, max_size=25),
+)
+_SEPARATORS = st.sampled_from([" ", ", ", " - ", ".\n\n   ", "  (", "'s "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pieces=st.lists(st.tuples(_LONG_WORDS, _SEPARATORS), min_size=1, max_size=400),
+    data=st.data(),
+)
+def test_a_word_deep_in_a_long_text_is_found_where_the_word_pattern_finds_it(
+    pieces: list[tuple[str, str]], data: st.DataObject
+) -> None:
+    """Snippets of long articles find words from either end; each must land on its word."""
+    text = "".join(word + separator for word, separator in pieces)
+    spans = word_spans(text)
+    found = WordSpans(text, scanned_text(text)[2])
+    for index in data.draw(st.lists(st.integers(0, len(spans) - 1), min_size=1, max_size=5)):
+        assert found.span(index) == spans[index]
+        assert found.window(index, index + 1, len(spans)) == spans[index]

@@ -32,6 +32,9 @@ from monitor.rules.scan import Scan, TermKey
 Check = Callable[[Scan], bool]
 Gather = Callable[[Scan, list[tuple[str, Occurrence]]], None]
 Required = tuple[frozenset[int], float]
+# One clause of an AND: (hot terms, cold terms, hot terms absent, cold terms absent); it holds
+# when any of its hot or cold terms is present or any of its "absent" terms is missing.
+Clause = tuple[frozenset[int], tuple[int, ...], frozenset[int], tuple[int, ...]]
 
 # Words so common that a rule is better indexed under its other terms.
 # fmt: off
@@ -43,7 +46,7 @@ _COMMON = frozenset({
 # fmt: on
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CompiledRule:
     """A rule ready to evaluate: its merged tree, its closure, and its terms' automaton refs."""
 
@@ -53,6 +56,9 @@ class CompiledRule:
     gather: Gather | None  # appends the rule's evidence, once `check` has held
     refs: dict[int, TermRef]  # by id() of each Term object in `tree`, which the rule keeps alive
     filtered: bool  # has a sources or languages filter
+    # Every place code that can put an article in one of the rule's regions (None: no regions),
+    # so that most candidates with regions are ruled out before any term is looked up.
+    region_codes: frozenset[str] | None
 
 
 class TermRef(NamedTuple):
@@ -96,6 +102,9 @@ class Compilation:
         plain = self.plain_ids(node)
         if plain is not None:
             return self.plain_check(node, plain)
+        clauses = self.plain_clauses(node)
+        if clauses is not None:
+            return _clauses_check(clauses)
         if isinstance(node, Term):
             ref = self.ref(node)
             return lambda scan: scan.has(ref)
@@ -159,6 +168,49 @@ class Compilation:
             return False
 
         return any_present
+
+    def plain_clauses(self, node: Node) -> tuple[Clause, ...] | None:
+        """Cut an AND of plain terms, ORs of them and their negations into clauses, or None.
+
+        Most rules have this shape ("(a OR b) c -d"); one closure looping over
+        its clauses runs fewer frames and touches fewer objects than a closure
+        per branch, which counts with thousands of rules mostly out of cache.
+        Clauses are ordered to fail early: those the automaton answers first,
+        then the least likely to hold.
+        """
+        if not isinstance(node, And):
+            return None
+        clauses: list[tuple[float, Clause]] = []
+        for child in node.children:
+            found = self.plain_literals(child)
+            if found is None:
+                return None
+            clauses.extend(found)
+        clauses.sort(key=_first_item)
+        return tuple(clause for _, clause in clauses)
+
+    def plain_literals(self, node: Node) -> list[tuple[float, Clause]] | None:
+        """The clauses of one child of a plain AND, each with its cost of failing late."""
+        negated = isinstance(node, Not)
+        inner = node.child if isinstance(node, Not) else node
+        ids = self.plain_ids(inner)
+        if ids is None or isinstance(inner, And):
+            return None
+        terms = _terms(inner)
+        if negated:  # NOT (a OR b) is NOT a, NOT b: one clause each
+            return [self.clause(frozenset((self.term_id(term),)), [term], True) for term in terms]
+        return [self.clause(ids, terms, False)]
+
+    def clause(self, ids: frozenset[int], terms: list[Term], negated: bool) -> tuple[float, Clause]:
+        hot = ids & self.indexed
+        likelihood = {self.term_id(term): _likelihood(term) for term in terms}
+        # An OR of cold terms looks the likeliest up first, to stop at the first found.
+        cold = tuple(sorted(ids - hot, key=likelihood.__getitem__, reverse=not negated))
+        holds = min(1.0, sum(likelihood.values()))
+        cost = 0.0 if not cold else (1 - holds if negated else holds) + 1
+        if negated:
+            return cost, (frozenset(), (), hot, cold)
+        return cost, (hot, cold, frozenset(), ())
 
     def near_check(self, node: Near) -> Check:
         lefts = tuple(self.ref(term) for term in operand_terms(node.left))
@@ -240,6 +292,29 @@ class Compilation:
             return frozenset().union(*(ids for ids, _ in found)), sum(cost for _, cost in found)
         found = [option for option in options if option is not None]
         return min(found, key=lambda option: option[1]) if found else None
+
+
+def _clauses_check(clauses: tuple[Clause, ...]) -> Check:
+    def check(scan: Scan) -> bool:
+        found = scan.body_found
+        present = scan.present
+        for hot, cold, hot_absent, cold_absent in clauses:
+            if hot and not hot.isdisjoint(found):
+                continue
+            if cold and any(map(present.__getitem__, cold)):
+                continue
+            if hot_absent and not hot_absent <= found:
+                continue
+            if cold_absent and not all(map(present.__getitem__, cold_absent)):
+                continue
+            return False
+        return True
+
+    return check
+
+
+def _first_item(pair: tuple[float, Clause]) -> float:
+    return pair[0]
 
 
 def _all_of(checks: tuple[Check, ...]) -> Check:
@@ -351,7 +426,20 @@ def compile_rule(spec: RuleSpec, tree: Node | None, compilation: Compilation) ->
     gather = compilation.gather(tree) if tree is not None else None
     refs = {id(term): compilation.ref(term) for term in _terms(tree)} if tree is not None else {}
     filtered = spec.sources is not None or spec.languages is not None
-    return CompiledRule(spec, tree, check, gather, refs, filtered)
+    return CompiledRule(spec, tree, check, gather, refs, filtered, region_codes_of(spec))
+
+
+def region_codes_of(spec: RuleSpec) -> frozenset[str] | None:
+    if not spec.regions:
+        return None
+    return frozenset().union(*(region.countries | region.subdivisions for region in spec.regions))
+
+
+def place_codes(doc: Document) -> frozenset[str]:
+    """Every code a place of the article answers to: its own, and a subdivision's country."""
+    return frozenset(
+        code for place in doc.places for code in (place.code, place.code.split("-")[0])
+    )
 
 
 def _terms(node: Node) -> list[Term]:
@@ -396,14 +484,14 @@ def candidate_rules(
     by_term: dict[int, tuple[int, ...]],
     by_place: dict[str, tuple[int, ...]],
 ) -> list[int]:
-    """Rules that a hit of this article (or one of its places) could satisfy, in rule order."""
-    numbers: set[int] = set()
-    for term_id in scan.found:
-        found = by_term.get(term_id)
-        if found is not None:
-            numbers.update(found)
-    for place in doc.places:
-        for code in {place.code, place.code.split("-")[0]}:
+    """Rules that a hit of this article (or one of its places) could satisfy, in rule order.
+
+    Every term the automaton finds is the index term of some rule, so the
+    union is taken in C.
+    """
+    numbers: set[int] = set().union(*map(by_term.__getitem__, scan.found))
+    if by_place:
+        for code in place_codes(doc):
             found = by_place.get(code)
             if found is not None:
                 numbers.update(found)

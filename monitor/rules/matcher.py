@@ -11,6 +11,7 @@ from monitor.rules.compiler import (
     candidate_rules,
     compile_rule,
     index_rules,
+    place_codes,
     rule_tree_of,
 )
 from monitor.rules.evaluate import filters_hold, region_hits
@@ -68,11 +69,17 @@ class Matcher:
         rules = self._rules
         matches = []
         builder: MatchBuilder | None = None
+        codes: frozenset[str] | None = None
         for number in candidate_rules(scan, doc, self._by_term, self._by_place):
             rule = rules[number]
             # Cheapest parts first; inlined, as this runs for every candidate of every article.
             if rule.filtered and not filters_hold(rule.spec, doc):
                 continue
+            if rule.region_codes is not None:
+                if codes is None:
+                    codes = place_codes(doc)
+                if rule.region_codes.isdisjoint(codes):
+                    continue
             if rule.check is not None and not rule.check(scan):
                 continue
             if rule.spec.regions and not region_hits(rule.spec, doc):

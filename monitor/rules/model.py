@@ -8,7 +8,7 @@ from typing import NamedTuple
 BODY_FIELDS = ("title", "text")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RegionSpec:
     """A named region resolved by the geo stage: ISO 3166-1 alpha-2 and ISO 3166-2 codes."""
 
@@ -17,7 +17,7 @@ class RegionSpec:
     subdivisions: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RuleSpec:
     """One rule: every part it has must hold (query, keywords, regions, sources, languages).
 
@@ -34,7 +34,7 @@ class RuleSpec:
     languages: frozenset[str] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlaceTag:
     """A place the geo stage found in an article, as the matcher sees it."""
 
@@ -46,7 +46,7 @@ class PlaceTag:
     evidence: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     title: str
     text: str
@@ -68,7 +68,7 @@ class Hit(NamedTuple):
     position: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RuleMatch:
     """A rule that holds for a document, with what made it hold."""
 

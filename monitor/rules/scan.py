@@ -9,7 +9,7 @@ candidate rule asks about.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -61,7 +61,11 @@ class Line:
         return self.cut
 
     def positions(
-        self, pattern: str, term_id: int | None = None, first: int | None = None
+        self,
+        pattern: str,
+        bare: str | None = None,
+        term_id: int | None = None,
+        first: int | None = None,
     ) -> list[tuple[int, int]]:
         """Find every (field number, word position) of a term in this line.
 
@@ -77,8 +81,8 @@ class Line:
             before = len(pattern) - 1
             starts = [end - before for end, found in self.hits if found == term_id]
         else:
-            start = pattern_start(text, pattern) if first is None else first
-            starts = pattern_starts(text, pattern, start)
+            start = pattern_start(text, pattern, bare) if first is None else first
+            starts = pattern_starts(text, pattern, bare, start)
         first_count = self.first_count
         found = []
         index, counted = -1, 0
@@ -98,19 +102,18 @@ class Presence(dict[int, bool]):
     the index selects candidate queries and each candidate is then run in full.
     """
 
-    def __init__(
-        self, found: set[int], indexed: frozenset[int], line: str, patterns: list[str]
-    ) -> None:
+    def __init__(self, found: set[int], line: str, compiled: Compiled) -> None:
         super().__init__(dict.fromkeys(found, True))
-        self.indexed = indexed
+        self.indexed = compiled.indexed
         self.line = line
-        self.patterns = patterns
+        self.patterns = compiled.patterns
+        self.bares = compiled.bares
         self.firsts: dict[int, int] = {}  # where each term found by a search first starts
 
     def __missing__(self, term_id: int) -> bool:
         value = False
         if term_id not in self.indexed:
-            start = pattern_start(self.line, self.patterns[term_id])
+            start = pattern_start(self.line, self.patterns[term_id], self.bares[term_id])
             if start >= 0:
                 value = True
                 self.firsts[term_id] = start
@@ -122,34 +125,42 @@ class Presence(dict[int, bool]):
 _BARE = 7
 
 
-def pattern_start(line: str, pattern: str, start: int = 0) -> int:
-    """Return `line.find(pattern, start)`, only faster for a whole-word key.
+def bare_word(pattern: str) -> str | None:
+    """Return the word to search for instead of a whole-word key, or None to search the key.
 
     `str.find` skips ahead by the characters of the key, and the spaces
     around a whole-word key are the commonest characters of a line. So a
     longer word is searched for bare, and the spaces around each find checked
     after: such a word is rarely inside another, so there are few finds to check.
-    A line begins and ends with a space, so a bare find has a character either side.
     """
     if len(pattern) < _BARE or pattern[-1] != " ":
+        return None
+    return pattern[1:-1]
+
+
+def pattern_start(line: str, pattern: str, bare: str | None, start: int = 0) -> int:
+    """Return `line.find(pattern, start)`, searching for `bare` (`bare_word(pattern)`) if set.
+
+    A line begins and ends with a space, so a bare find has a character either side.
+    """
+    if bare is None:
         return line.find(pattern, start)
-    bare = pattern[1:-1]
     after = len(bare)
     found = line.find(bare, start + 1)
     while found >= 0:
-        if line[found - 1] == " " and line.startswith(" ", found + after):
+        if line[found - 1] == " " and line[found + after] == " ":
             return found - 1
         found = line.find(bare, found + 1)
     return -1
 
 
-def pattern_starts(line: str, pattern: str, first: int) -> list[int]:
+def pattern_starts(line: str, pattern: str, bare: str | None, first: int) -> list[int]:
     """List where a key starts in a line from its `first` start on, overlapping ones too."""
     starts = []
     start = first
     while start >= 0:
         starts.append(start)
-        start = pattern_start(line, pattern, start + 1)
+        start = pattern_start(line, pattern, bare, start + 1)
     return starts
 
 
@@ -160,7 +171,7 @@ class Scan:
         self.compiled = compiled
         self.body = Line(("title", "text"), doc.title, doc.text)
         found = self.body.scan(automaton)
-        self.present = Presence(found, compiled.indexed, self.body.text, compiled.patterns)
+        self.present = Presence(found, self.body.text, compiled)
         self.meta: Line | None = None
         self.body_found = found
         self.found = found
@@ -198,7 +209,8 @@ class Scan:
         found = []
         indexed = term_id in self.compiled.indexed
         first = None if indexed or line is not self.body else self.present.firsts.get(term_id)
-        for number, position in line.positions(pattern, term_id if indexed else None, first):
+        bare = self.compiled.bares[term_id]
+        for number, position in line.positions(pattern, bare, term_id if indexed else None, first):
             field = line.names[number]
             if ref.scope is not None and field != ref.scope:
                 continue
@@ -216,6 +228,10 @@ class Compiled:
     sizes: list[int]  # words in each term
     indexed: frozenset[int]  # term ids in the automaton
     with_meta: bool  # some rule looks at url: or source:
+    bares: list[str | None] = field(init=False)  # `bare_word` of each pattern
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bares", [bare_word(pattern) for pattern in self.patterns])
 
 
 def _same_case(ref: TermRef, originals: list[str], position: int) -> bool:
