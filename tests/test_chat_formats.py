@@ -196,6 +196,31 @@ def test_article_text_cannot_mention_everyone_or_inject_links(chat: str) -> None
         body = renderer_for(chat)(HOSTILE_ALERT)
         assert body["allowed_mentions"] == {"parse": []}
         assert "[click](https://evil.example)" not in body["embeds"][0]["description"]
+    if chat == "teams":
+        texts = teams_texts(renderer_for(chat)(HOSTILE_ALERT))
+        assert not any(MARKDOWN_LINK.search(text) or "*bold*" in text for text in texts)
+        # The text still reads the same: only invisible spaces were added.
+        assert "[click](https://evil.example)" in texts[1].replace("\u200b", "")
+
+
+MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\(")
+
+
+def teams_texts(body: dict[str, Any]) -> list[str]:
+    """Every text a Teams card shows: text blocks, then the values of its facts."""
+    items = body["attachments"][0]["content"]["body"]
+    texts = [item["text"] for item in items if item["type"] == "TextBlock"]
+    return texts + [fact["value"] for item in items for fact in item.get("facts", [])]
+
+
+def test_a_teams_digest_links_each_alert_with_its_title_as_written() -> None:
+    items = [alert(title="Border [update] *live*", url="https://example.org/a")]
+    body = renderer_for("teams")(digest(items))
+    (line,) = shown_lines("teams", body)
+    link = MARKDOWN_LINK.search(line)
+    assert link is not None
+    assert line.endswith("](https://example.org/a)")
+    assert link.group(0).replace("\u200b", "") == "[(high) Border (update) *live* (steppe)]("
 
 
 printable = st.text(

@@ -23,6 +23,18 @@ TEAMS_BUDGET_BYTES = 20_000
 _TEXT_BLOCK_OVERHEAD = 100  # bytes of a TextBlock's keys, generously
 
 
+# Teams renders a TextBlock's markdown (emphasis, lists, links) and documents no escape, so
+# article text could show "[Reset your password](https://evil.example)" as a link. A zero-width
+# space after each markdown character keeps the text as it reads and takes its meaning away:
+# no "](" is left for a link, no "**" or "_x_" for emphasis.
+_MARKDOWN = frozenset("*_~`[]#>")
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def _teams_escape(text: str) -> str:
+    return "".join(ch + _ZERO_WIDTH_SPACE if ch in _MARKDOWN else ch for ch in text)
+
+
 def _text_block(text: str, **style: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
@@ -57,16 +69,18 @@ def render_teams(payload: Mapping[str, Any]) -> dict[str, Any]:
     """Return a Teams (Workflows) webhook body: one Adaptive Card in `attachments`."""
     f = fields_of(payload)
     body: list[dict[str, Any]] = [
-        _text_block(shorten(f"[{f['severity']}] {f['rule']}", 300), weight="Bolder"),
-        _text_block(shorten(f["title"], 500), size="Medium"),
+        _text_block(shorten(f"[{f['severity']}] {f['rule']}", 300, _teams_escape), weight="Bolder"),
+        _text_block(shorten(f["title"], 500, _teams_escape), size="Medium"),
     ]
     if f["summary"]:
-        body.append(_text_block(shorten(f["summary"], 2000)))
+        body.append(_text_block(shorten(f["summary"], 2000, _teams_escape)))
     facts = [("source", f["source"]), ("terms", f["terms"]), ("regions", f["regions"])]
     body.append(
         {
             "type": "FactSet",
-            "facts": [{"title": k, "value": shorten(v or "-", 500)} for k, v in facts],
+            "facts": [
+                {"title": k, "value": shorten(v or "-", 500, _teams_escape)} for k, v in facts
+            ],
         }
     )
     card = _teams_card(body)
@@ -77,14 +91,16 @@ def render_teams(payload: Mapping[str, Any]) -> dict[str, Any]:
 
 def _teams_line(line: Line) -> str:
     if line.url is None or not is_web(line.url):
-        return f"- {shorten(line.text, MAX_LINE_TEXT)}"
+        return f"- {shorten(line.text, MAX_LINE_TEXT, _teams_escape)}"
     target = line.url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-    return f"- [{shorten(line.text, MAX_LINK_TEXT)}]({target})"
+    # A bracket in the text of our own link would end it early: shown as a parenthesis instead.
+    text = line.text.replace("[", "(").replace("]", ")")
+    return f"- [{shorten(text, MAX_LINK_TEXT, _teams_escape)}]({target})"
 
 
 def teams_message(message: Message) -> dict[str, Any]:
     """A digest, fold or notice as a Teams Adaptive Card: headline, then each group."""
-    body = [_text_block(shorten(message.headline, 300), weight="Bolder")]
+    body = [_text_block(shorten(message.headline, 300, _teams_escape), weight="Bolder")]
     room = TEAMS_BUDGET_BYTES - _json_bytes(_teams_body(_teams_card(body)))
     limits = Limits(
         boxes=1000,
@@ -94,7 +110,10 @@ def teams_message(message: Message) -> dict[str, Any]:
         overhead=2 * _TEXT_BLOCK_OVERHEAD,
     )
     groups = [
-        (shorten(section.title, 300), [(_teams_line(line), line.alerts) for line in section.lines])
+        (
+            shorten(section.title, 300, _teams_escape),
+            [(_teams_line(line), line.alerts) for line in section.lines],
+        )
         for section in message.sections
     ]
     boxes, left_out = fit_groups(groups, limits, _json_bytes)
