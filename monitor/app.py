@@ -54,6 +54,7 @@ class CycleReport:
 
     polls: tuple[PollReport, ...] = ()
     dispatch: DispatchReport | None = None
+    notices: int = 0  # source-health notices queued
 
 
 @dataclass
@@ -192,7 +193,11 @@ class App:
         )
 
     async def run_once(self) -> CycleReport:
-        """Poll every source now, process what is new, deliver the alerts that are due."""
+        """Poll every source now, process what is new, deliver the alerts that are due.
+
+        The daemon's housekeeping runs too (story expiry, source-health notices), so
+        that `run --once` from a timer is the daemon one cycle at a time.
+        """
         states = await asyncio.to_thread(
             self.store.claim_due_sources,
             self.owner,
@@ -201,8 +206,9 @@ class App:
             force=True,
         )
         polls = await self._poll_all(states)
+        notices = await self.housekeeping_tick()
         dispatch = await self.dispatch_due()
-        return CycleReport(polls=tuple(polls), dispatch=dispatch)
+        return CycleReport(polls=tuple(polls), dispatch=dispatch, notices=notices)
 
     async def _poll_all(self, states: Sequence[SourceState]) -> list[PollReport]:
         limit = asyncio.Semaphore(MAX_POLLS_AT_ONCE)
@@ -270,13 +276,15 @@ class App:
         assert self._dispatcher is not None
         return await self._dispatcher.replay(alert_id)
 
-    async def housekeeping_tick(self) -> None:
+    async def housekeeping_tick(self) -> int:
+        """Expire old stories and queue source-health notices; return how many notices."""
         expired = await asyncio.to_thread(self._stories.expire, self._clock())
         log.debug("housekeeping stories_expired=%d", expired)
         try:
-            await self.check_source_health()
+            return await self.check_source_health()
         except Exception:
             log.exception("health_check_crashed")
+            return 0
 
     async def check_source_health(self) -> int:
         """Queue the due source-health notices (`health:` in the config); return how many."""

@@ -112,6 +112,8 @@ def print_cycle(report: CycleReport) -> None:
             f"source {poll.source}: {poll.status} new={poll.new_articles} "
             f"alerts={poll.alerts}{detail}"
         )
+    if report.notices:
+        print(f"source-health notices={report.notices}")
     if report.dispatch is not None:
         d = report.dispatch
         print(f"delivered={d.delivered} retrying={d.retried} failed={d.failed}")
