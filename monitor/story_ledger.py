@@ -3,8 +3,8 @@
 Several instances may share one database, each polling different sources: a copy
 of a story stored by one must be found by the others, or a republished story would
 alert once per instance. So the index is refilled from the database at start and
-caught up with rows stored elsewhere before a story is chosen; this instance's own
-articles go in at once.
+caught up with rows stored elsewhere before a story is chosen, under a lock that every
+instance takes to choose (PostgreSQL); this instance's own articles go in at once.
 """
 
 from __future__ import annotations
@@ -47,8 +47,9 @@ class StoryLedger:
 
     @contextmanager
     def choosing(self) -> Iterator[StoryIndex]:
-        """The index, caught up and held: find a story and store the article inside."""
-        with self._lock:
+        """The index, caught up and held, here and in every instance on the database:
+        find a story and store the article inside."""
+        with self._lock, self._store.choosing_stories():
             self._catch_up()
             yield self._index
 

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from contextlib import AsyncExitStack
-from datetime import UTC, datetime
+import threading
+import time
+from collections.abc import Callable
+from contextlib import AsyncExitStack, closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from monitor.app import App
 from monitor.config import load_config
+from monitor.store import Store
+from monitor.store.engine import holding_lock
+from monitor.store.store import STORY_CHOICE_LOCK
+from monitor.stories import fingerprint
+from monitor.story_ledger import StoryLedger
 from tests.support.http_server import HttpServer, RecordedRequest, Reply
 from tests.support.news_world import BORDER_TEXT, Story, article_page, rss_feed
+from tests.support.records import an_article
 from tests.support.webhook_receiver import WebhookReceiver
 
 HEADLINES = [
@@ -63,3 +76,79 @@ async def test_a_copy_seen_by_another_instance_does_not_alert_again(
     assert {poll.source: poll.new_articles for poll in report.polls} == {"site0": 0, "site1": 1}
     [delivery] = webhook_receiver.deliveries
     assert delivery.json["article"]["title"] == HEADLINES[0]
+
+
+def waiting_for_a_lock(store: Store) -> bool:
+    with store.engine.connect() as connection:
+        waiting = connection.execute(
+            text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        ).scalar_one()
+    return waiting > 0
+
+
+def until(condition: Callable[[], bool], what: str, seconds: float = 10.0) -> None:
+    """Wait for `condition()` to hold: a state another thread reaches, not a guess of time."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting: {what}")
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_two_instances_storing_copies_at_once_put_them_in_one_story(database_url: str) -> None:
+    """The second instance waits while the first chooses and stores, then joins its story."""
+    now = datetime.now(UTC)
+    story = fingerprint(HEADLINES[0], "\n\n".join(BORDER_TEXT))
+    with closing(Store(database_url)) as first_store, closing(Store(database_url)) as second_store:
+        first_store.upgrade()
+        first, second = (
+            StoryLedger(s, window=timedelta(hours=48)) for s in (first_store, second_store)
+        )
+        for ledger in (first, second):
+            ledger.load(now)
+        joined: list[int] = []
+
+        def second_instance() -> None:
+            with second.choosing() as index:
+                found = index.find(story, url_hash="hash-second", now=now)
+                record = an_article(
+                    now, url_hash="hash-second", story_id=found, fingerprint=story.to_bytes()
+                )
+                saved = second_store.save_article(record, [], [])
+                assert saved is not None
+                joined.append(saved.story_id)
+
+        with first.choosing() as index:
+            assert index.find(story, url_hash="hash-first", now=now) is None  # a new story
+            thread = threading.Thread(target=second_instance)
+            thread.start()
+            until(lambda: waiting_for_a_lock(first_store), "the second instance waits to choose")
+            record = an_article(now, url_hash="hash-first", fingerprint=story.to_bytes())
+            saved = first_store.save_article(record, [], [])
+            assert saved is not None
+            first.remember(saved.article_id, saved.story_id, story, url_hash="hash-first", at=now)
+        thread.join(timeout=30)
+
+    assert joined == [saved.story_id]
+
+
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_an_instance_stuck_choosing_makes_the_others_give_up_rather_than_hang(
+    database_url: str,
+) -> None:
+    with closing(Store(database_url)) as stuck, closing(Store(database_url)) as other:
+        stuck.upgrade()
+        too_short = timedelta(seconds=0.1)
+        with (
+            stuck.choosing_stories(),
+            pytest.raises(OperationalError, match="lock timeout"),
+            holding_lock(other.engine, STORY_CHOICE_LOCK, timeout=too_short),
+        ):
+            pytest.fail("took a lock that another instance holds")
+        with other.choosing_stories():  # freed with the stuck one's exit
+            assert not waiting_for_a_lock(other)

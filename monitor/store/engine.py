@@ -15,6 +15,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,38 @@ def writing(engine: Engine) -> Iterator[Connection]:
         connection = connection.execution_options(**{_BEGIN_MODE: "IMMEDIATE"})
         with connection.begin():
             yield connection
+
+
+@contextmanager
+def holding_lock(engine: Engine, key: str, *, timeout: timedelta) -> Iterator[None]:
+    """Hold a lock named `key` across instances until exit, whatever the caller's transactions.
+
+    PostgreSQL: a session advisory lock on a connection of its own, waited for at most
+    `timeout` (then the database's LockNotAvailable error). If the unlock fails the
+    connection is dropped, which ends its session and so frees the lock. SQLite: nothing,
+    as one database file serves one instance.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    wait = f"{int(timeout.total_seconds() * 1000)}ms"
+    with engine.connect() as connection:
+        with connection.begin():  # lock_timeout for this wait only
+            connection.execute(
+                text("SELECT set_config('lock_timeout', :wait, true)"), {"wait": wait}
+            )
+            connection.execute(text("SELECT pg_advisory_lock(hashtext(:key))"), {"key": key})
+        try:
+            yield
+        finally:
+            try:
+                with connection.begin():
+                    connection.execute(
+                        text("SELECT pg_advisory_unlock(hashtext(:key))"), {"key": key}
+                    )
+            except Exception:
+                connection.invalidate()
+                raise
 
 
 @contextmanager

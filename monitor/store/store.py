@@ -7,6 +7,7 @@ database's own clock), so instances agree on time and tests can move it.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
@@ -19,7 +20,13 @@ from monitor.store import health as health_queries
 from monitor.store import outbox as outbox_queries
 from monitor.store import silences as silence_queries
 from monitor.store import sources as source_queries
-from monitor.store.engine import create_store_engine, reading, upgrade_schema, writing
+from monitor.store.engine import (
+    create_store_engine,
+    holding_lock,
+    reading,
+    upgrade_schema,
+    writing,
+)
 from monitor.store.policy import AlertPolicy, Immediate
 from monitor.store.records import (
     AlertDelivery,
@@ -40,6 +47,11 @@ from monitor.store.records import (
     StoredArticle,
     StoryFingerprintRow,
 )
+
+STORY_CHOICE_LOCK = "monitor.story-choice"
+# Choosing a story and storing an article takes milliseconds; an instance that holds the
+# lock this long is stuck, and the waiting poll fails and is tried again at the next one.
+STORY_CHOICE_WAIT = timedelta(seconds=30)
 
 
 class _DuplicateArticle(Exception):
@@ -183,6 +195,15 @@ class Store:
         """Fingerprints of recent articles, to refill the near-duplicate index at start."""
         with reading(self._engine) as connection:
             return article_queries.story_fingerprints_since(connection, since)
+
+    def choosing_stories(self) -> AbstractContextManager[None]:
+        """Hold the story choice of every instance on this database (PostgreSQL) until exit.
+
+        Between reading what other instances stored and storing an article in a story,
+        no other instance may store one: two copies of a story arriving at two instances
+        at once would otherwise each start a story, and alert twice.
+        """
+        return holding_lock(self._engine, STORY_CHOICE_LOCK, timeout=STORY_CHOICE_WAIT)
 
     def story_fingerprints_after(
         self, article_id: int, *, limit: int = 1000
