@@ -33,6 +33,7 @@ from monitor.reports import (
     when,
 )
 from monitor.rules import QuerySyntaxError, compile_rules
+from monitor.rules.hints import ending_hints
 from monitor.specs import rule_specs
 from monitor.store import Store
 
@@ -63,6 +64,11 @@ def load(args: argparse.Namespace) -> Config:
 def check_command(args: argparse.Namespace) -> int:
     config = load(args)
     print(describe_config(config))
+    hints = ending_hints(rule_specs(config))
+    if hints:
+        print("hints:")
+        for hint in hints:
+            print(f"  {hint}")
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from monitor.cli import main
+from monitor.rules import Document, RuleSpec, compile_rules
 from tests.support.http_server import HttpServer
 from tests.support.news_world import (
     BORDER_TITLE,
@@ -102,3 +103,41 @@ def test_match_fetches_a_url(tmp_path: Path, http_server: HttpServer, capsys) ->
     assert f"title: {FOOTBALL_TITLE}" in out
     assert "rule sport: MATCHED" in out
     assert "central-asia-border" not in out
+
+
+RUSSIAN_RULES = """
+rules:
+  - name: tajik-border
+    query: 'Таджикистан AND (граница OR =США OR Россия* OR "российских войск")'
+    keywords: [Москва]
+"""
+
+
+def test_check_hints_that_a_russian_word_needs_its_prefix_form(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "version: 1\n"
+        f"storage:\n  url: sqlite:///{tmp_path / 'monitor.db'}\n"
+        "sources:\n  - name: asia\n    url: https://example.org/feed.xml\n"
+        "channels:\n  log:\n    type: console\n" + RUSSIAN_RULES
+    )
+    assert main(["check", "--config", str(path)]) == 0
+    hints = capsys.readouterr().out.split("hints:\n")[1].splitlines()
+    suggested = sorted(line.split("write ")[1].split("*")[0] for line in hints)
+    # Not США (exact case), Россия* (a prefix already) or the phrase (no prefix fixes it).
+    assert suggested == ["Москв", "Таджикистан", "границ"]
+    assert all(line.startswith("  rule tajik-border: '") for line in hints)
+
+
+@pytest.mark.parametrize(
+    ("written", "hinted"), [("Таджикистан", "Таджикистан*"), ("Москва", "Москв*")]
+)
+def test_the_hinted_prefix_form_matches_what_the_written_word_misses(
+    written: str, hinted: str
+) -> None:
+    text = "Переговоры в Таджикистане и в Москве о границе."
+    document = Document(title="Новости", text=text)
+    as_written = compile_rules([RuleSpec("r", query=written)])
+    as_hinted = compile_rules([RuleSpec("r", query=hinted)])
+    assert as_written.match(document) == []
+    assert [match.rule for match in as_hinted.match(document)] == ["r"]

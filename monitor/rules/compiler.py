@@ -26,7 +26,7 @@ import ahocorasick
 
 from monitor.rules.evaluate import operand_terms, rule_tree
 from monitor.rules.model import Document, Occurrence, RuleSpec, words_between
-from monitor.rules.query import And, Near, Node, Not, Or, QuerySyntaxError, Term
+from monitor.rules.query import And, Near, Node, Not, Or, QuerySyntaxError, Term, terms_of
 from monitor.rules.scan import Scan, TermKey
 
 Check = Callable[[Scan], bool]
@@ -132,7 +132,7 @@ class Compilation:
         for AND the least likely first (to fail early), for OR the most likely.
         """
         hot = ids & self.indexed
-        likelihood = {self.term_id(term): _likelihood(term) for term in _terms(node)}
+        likelihood = {self.term_id(term): _likelihood(term) for term in terms_of(node)}
         is_and = isinstance(node, And)
         cold = tuple(sorted(ids - hot, key=likelihood.__getitem__, reverse=not is_and))
         if not cold:
@@ -196,7 +196,7 @@ class Compilation:
         ids = self.plain_ids(inner)
         if ids is None or isinstance(inner, And):
             return None
-        terms = _terms(inner)
+        terms = terms_of(inner)
         if negated:  # NOT (a OR b) is NOT a, NOT b: one clause each
             return [self.clause(frozenset((self.term_id(term),)), [term], True) for term in terms]
         return [self.clause(ids, terms, False)]
@@ -424,7 +424,7 @@ def compile_rule(spec: RuleSpec, tree: Node | None, compilation: Compilation) ->
     """Build a rule's closures; every rule must be indexed first (`index_rules`)."""
     check = compilation.check(tree) if tree is not None else None
     gather = compilation.gather(tree) if tree is not None else None
-    refs = {id(term): compilation.ref(term) for term in _terms(tree)} if tree is not None else {}
+    refs = {id(term): compilation.ref(term) for term in terms_of(tree)} if tree is not None else {}
     filtered = spec.sources is not None or spec.languages is not None
     return CompiledRule(spec, tree, check, gather, refs, filtered, region_codes_of(spec))
 
@@ -440,16 +440,6 @@ def place_codes(doc: Document) -> frozenset[str]:
     return frozenset(
         code for place in doc.places for code in (place.code, place.code.split("-")[0])
     )
-
-
-def _terms(node: Node) -> list[Term]:
-    if isinstance(node, Term):
-        return [node]
-    if isinstance(node, Not):
-        return _terms(node.child)
-    if isinstance(node, Near):
-        return _terms(node.left) + _terms(node.right)
-    return [term for child in node.children for term in _terms(child)]
 
 
 def index_rules(

@@ -342,6 +342,17 @@ def _reads_as_one_bare_word(body: str) -> bool:
     return body not in _OPERATOR_WORDS and _NOT_BARE.search(body) is None
 
 
+def terms_of(node: Node) -> list[Term]:
+    """Every term of a query tree, in reading order."""
+    if isinstance(node, Term):
+        return [node]
+    if isinstance(node, Not):
+        return terms_of(node.child)
+    if isinstance(node, Near):
+        return terms_of(node.left) + terms_of(node.right)
+    return [term for child in node.children for term in terms_of(child)]
+
+
 def format_node(node: Node) -> str:
     """Write `node` back as query text that parses to the same tree."""
     if isinstance(node, Term):
