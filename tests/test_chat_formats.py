@@ -191,7 +191,11 @@ def test_a_folded_item_left_out_of_a_digest_counts_as_the_alerts_it_folded() -> 
 @pytest.mark.parametrize("chat", CHATS)
 def test_article_text_cannot_mention_everyone_or_inject_links(chat: str) -> None:
     if chat == "slack":
-        assert "<!channel>" not in json.dumps(renderer_for(chat)(HOSTILE_ALERT))
+        body = renderer_for(chat)(HOSTILE_ALERT)
+        assert "<!channel>" not in json.dumps(body)
+        sections = [block["text"]["text"] for block in body["blocks"]]
+        assert not any(mark in text for text in sections for mark in ("*bold*", "_it_", "`code`"))
+        assert "*bold* _it_ ~x~ `code`" in sections[1].replace("\u200b", "")
     if chat == "discord":
         body = renderer_for(chat)(HOSTILE_ALERT)
         assert body["allowed_mentions"] == {"parse": []}

@@ -23,6 +23,19 @@ def as_is(text: str) -> str:
     return text
 
 
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def inert_markdown(text: str, characters: frozenset[str]) -> str:
+    """`text` with a zero-width space after each of `characters` (a service's markdown).
+
+    For services that render markdown in message text and document no escape for
+    it: the text reads the same, but article text can no longer pair up into
+    emphasis or make a link of its own ("](" never appears).
+    """
+    return "".join(ch + ZERO_WIDTH_SPACE if ch in characters else ch for ch in text)
+
+
 def shorten(text: str, limit: int, escape: Callable[[str], str] = as_is) -> str:
     """`escape(text)` in at most `limit` characters, cut between escapes and marked with `…`.
 

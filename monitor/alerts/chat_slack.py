@@ -13,15 +13,24 @@ from monitor.alerts.chat_fitting import (
     chars,
     fields_of,
     fit_groups,
+    inert_markdown,
     is_web,
     shorten,
 )
 from monitor.alerts.messages import Message, more_alerts_line
 
+# Slack escapes only &, < and > (https://api.slack.com/reference/surfaces/formatting#escaping);
+# its emphasis, strike and code marks have no escape, so they are made inert instead.
+_SLACK_MARKDOWN = frozenset("*_~`")
+
+
+def _slack_entities(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
 
 def _slack_escape(text: str) -> str:
-    # https://api.slack.com/reference/surfaces/formatting#escaping
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escape text that comes from articles or the config: shown as written, never formatted."""
+    return inert_markdown(_slack_entities(text), _SLACK_MARKDOWN)
 
 
 def _slack_link_target(url: str) -> str:
@@ -77,7 +86,7 @@ def slack_message(message: Message) -> dict[str, Any]:
     ]
     blocks += [_slack_section("\n".join(_titled(box))) for box in boxes]
     if left_out:
-        blocks.append(_slack_section(_slack_escape(more_alerts_line(left_out))))
+        blocks.append(_slack_section(_slack_entities(more_alerts_line(left_out))))
     return {"text": shorten(message.headline, 300, _slack_escape), "blocks": blocks}
 
 

@@ -12,6 +12,7 @@ from monitor.alerts.chat_fitting import (
     Limits,
     fields_of,
     fit_groups,
+    inert_markdown,
     is_web,
     shorten,
 )
@@ -24,15 +25,12 @@ _TEXT_BLOCK_OVERHEAD = 100  # bytes of a TextBlock's keys, generously
 
 
 # Teams renders a TextBlock's markdown (emphasis, lists, links) and documents no escape, so
-# article text could show "[Reset your password](https://evil.example)" as a link. A zero-width
-# space after each markdown character keeps the text as it reads and takes its meaning away:
-# no "](" is left for a link, no "**" or "_x_" for emphasis.
-_MARKDOWN = frozenset("*_~`[]#>")
-_ZERO_WIDTH_SPACE = "\u200b"
+# article text could show "[Reset your password](https://evil.example)" as a link.
+_TEAMS_MARKDOWN = frozenset("*_~`[]#>")
 
 
 def _teams_escape(text: str) -> str:
-    return "".join(ch + _ZERO_WIDTH_SPACE if ch in _MARKDOWN else ch for ch in text)
+    return inert_markdown(text, _TEAMS_MARKDOWN)
 
 
 def _text_block(text: str, **style: Any) -> dict[str, Any]:
