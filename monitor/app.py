@@ -46,6 +46,10 @@ SOURCE_LEASE = timedelta(minutes=10)
 MAX_POLLS_AT_ONCE = 8
 SHUTDOWN_GRACE_S = 10.0
 STORY_WINDOW = timedelta(hours=72)
+# Short transactions, so that emptying a backlog (retention newly set) never holds up polls;
+# 10 x 500 a tick is far more than any set of feeds brings in ten minutes.
+FORGET_BATCH = 500
+FORGET_BATCHES_PER_TICK = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,14 +281,37 @@ class App:
         return await self._dispatcher.replay(alert_id)
 
     async def housekeeping_tick(self) -> int:
-        """Expire old stories and queue source-health notices; return how many notices."""
+        """Expire old stories, empty articles past their retention, queue source-health
+        notices; return how many notices."""
         expired = await asyncio.to_thread(self._stories.expire, self._clock())
         log.debug("housekeeping stories_expired=%d", expired)
+        try:
+            await self.forget_old_articles()
+        except Exception:
+            log.exception("retention_crashed")
         try:
             return await self.check_source_health()
         except Exception:
             log.exception("health_check_crashed")
             return 0
+
+    async def forget_old_articles(self) -> int:
+        """Empty the articles older than `storage.retention`, a bounded number per tick."""
+        retention = self._config.storage.retention
+        if retention is None:
+            return 0
+        before = self._clock() - retention
+        total = 0
+        for _ in range(FORGET_BATCHES_PER_TICK):
+            emptied = await asyncio.to_thread(
+                self.store.forget_old_article_bodies, before, batch=FORGET_BATCH
+            )
+            total += emptied
+            if emptied < FORGET_BATCH:
+                break
+        if total:
+            log.info("articles_emptied count=%d fetched_before=%s", total, before.isoformat())
+        return total
 
     async def check_source_health(self) -> int:
         """Queue the due source-health notices (`health:` in the config); return how many."""

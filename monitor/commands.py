@@ -18,6 +18,7 @@ from monitor.alerts import DispatchReport
 from monitor.app import App, CycleReport
 from monitor.clock import utc_now
 from monitor.config import Config, ConfigError, describe_config, load_config, parse_duration
+from monitor.config.durations import format_duration
 from monitor.dryrun import explain_page, rules_named, trial_spec, try_rule
 from monitor.fetch import Fetcher, FetchLimits, FetchResult
 from monitor.reports import (
@@ -141,6 +142,12 @@ def test_rule_command(args: argparse.Namespace) -> int:
         since = utc_now() - args.since
         trial = try_rule(spec, store.articles_since(since))
     print(trial_report(trial))
+    retention = config.storage.retention
+    if retention is not None and args.since > retention:
+        print(
+            f"note: articles older than {format_duration(retention)} (storage.retention) "
+            "keep only their title, and were tried on it alone"
+        )
     return EXIT_OK
 
 

@@ -791,3 +791,28 @@ def test_health_needs_a_known_channel_and_a_duration(tmp_path: Path) -> None:
     found = problems(path)
     assert any("health.channel: unknown channel 'lgo' (did you mean 'log'?)" in p for p in found)
     assert any("health.failing_after" in p and "bad duration" in p for p in found)
+
+
+@pytest.mark.parametrize(
+    ("storage", "kept"),
+    [
+        ("", timedelta(days=90)),
+        ("    storage: {retention: 365d}\n", timedelta(days=365)),
+        ("    storage: {retention: null}\n", None),
+    ],
+    ids=["default", "a-year", "forever"],
+)
+def test_article_retention_defaults_to_90_days_and_null_keeps_them(
+    tmp_path: Path, storage: str, kept: timedelta | None
+) -> None:
+    config = load_config(write(tmp_path, MINIMAL + storage), env={})
+    assert config.storage.retention == kept
+    shown = "articles kept for ever" if kept is None else f"article text kept {kept.days}d"
+    assert shown in describe_config(config)
+
+
+def test_a_retention_too_short_for_stories_is_a_config_error(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL + "    storage: {retention: 3d}\n")
+    assert any(
+        "storage.retention" in problem and "at least 7d" in problem for problem in problems(path)
+    )

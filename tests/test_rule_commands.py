@@ -68,6 +68,16 @@ def test_test_rule_tries_an_ad_hoc_query(stored_world: Path, capsys) -> None:
     assert "2 of 3 stored articles would fire" in out
 
 
+@pytest.mark.parametrize(("since", "noted"), [("7d", False), ("120d", True)])
+def test_test_rule_says_when_it_reaches_back_past_the_retention(
+    stored_world: Path, capsys, since: str, noted: bool
+) -> None:
+    args = ["test-rule", "central-asia-border", "--since", since, "--config", str(stored_world)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert ("older than 90d (storage.retention) keep only their title" in out) is noted
+
+
 def test_test_rule_points_at_the_error_in_a_query(stored_world: Path, capsys) -> None:
     code = main(["test-rule", "trial", "--query", "troops AND (", "--config", str(stored_world)])
     assert code == 2

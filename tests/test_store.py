@@ -383,3 +383,67 @@ def test_articles_since_reads_every_page_from_the_given_time(make_store) -> None
     urls = [a.url for a in store.articles_since(since)]
     assert urls == [article(n).url for n in range(10, 450)]
     assert all(a.fetched_at >= since for a in store.articles_since(since))
+
+
+def test_articles_past_retention_are_emptied_but_stay_known(make_store) -> None:
+    store = make_store()
+    fetched = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+    old = [
+        article(n, fetched_at=fetched, fingerprint=b"fp", geo={"countries": []}) for n in (1, 2, 3)
+    ]
+    recent = article(4, fetched_at=fetched + timedelta(days=30), fingerprint=b"fp")
+    matched = store.save_article(old[0], [MATCH], [alert()])
+    assert matched is not None
+    for record in [*old[1:], recent]:
+        assert store.save_article(record, [], []) is not None
+
+    cutoff = fetched + timedelta(days=1)
+    assert store.forget_old_article_bodies(cutoff, batch=2) == 2  # a batch at a time
+    assert store.forget_old_article_bodies(cutoff, batch=2) == 1
+    assert store.forget_old_article_bodies(cutoff, batch=2) == 0
+
+    with store.engine.connect() as connection:
+        rows = {row.url_hash: row for row in connection.execute(select(Article))}
+    for n in (1, 2, 3):
+        emptied = rows[f"hash-{n}"]
+        assert (emptied.text, emptied.summary, emptied.fingerprint, emptied.geo) == (
+            "",
+            "",
+            None,
+            None,
+        )
+        assert emptied.title == f"Troops at the border {n}"
+    assert rows["hash-4"].text == recent.text
+    assert rows["hash-4"].fingerprint == b"fp"
+    # The match and the alert of an emptied article still point at it.
+    assert rows["hash-1"].id == matched.article_id
+    with store.engine.connect() as connection:
+        assert connection.execute(select(Match.article_id)).scalars().all() == [matched.article_id]
+        assert connection.execute(select(Alert.article_id)).scalars().all() == [matched.article_id]
+    # A feed that still lists an emptied entry finds it known: it is not stored or alerted again.
+    assert store.known_entries({"hash-1"}, {"guid-1"}) == ({"hash-1"}, {"guid-1"})
+
+
+def test_an_emptied_article_frees_its_space_for_new_ones_on_sqlite(tmp_path) -> None:
+    """Left running for months, the SQLite file grows by the small rows, not by the text."""
+    path = tmp_path / "monitor.db"
+    store = Store(f"sqlite:///{path}")
+    store.upgrade()
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    sizes = []
+    try:
+        for month in range(3):
+            fetched = start + timedelta(days=30 * month)
+            for n in range(300):
+                record = article(1000 * month + n, fetched_at=fetched, text="word " * 600)
+                assert store.save_article(record, [], []) is not None
+            while store.forget_old_article_bodies(fetched - timedelta(days=10)):
+                pass
+            with store.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            sizes.append(path.stat().st_size)
+    finally:
+        store.close()
+    first_month, _, third_month = sizes
+    # The third month's 300 articles fit mostly in the pages the first month's text left.
+    assert third_month - sizes[1] < 0.3 * first_month

@@ -68,10 +68,30 @@ class _Model(BaseModel):
     )
 
 
+# Stories are recognised over three days of fingerprints and `monitor test-rule` reads a
+# week of text back: article bodies are kept at least this long.
+SHORTEST_RETENTION = timedelta(days=7)
+
+
 class StorageConfig(_Model):
-    """Where articles and alerts are kept; MONITOR_DATABASE_URL overrides ``url`` at load."""
+    """Where articles and alerts are kept; MONITOR_DATABASE_URL overrides ``url`` at load.
+
+    ``retention`` bounds the database of a daemon left running for months: the text,
+    geo tags and fingerprint of older articles are dropped (None keeps them for ever).
+    """
 
     url: Annotated[str, AfterValidator(check_database_url)] = DEFAULT_DATABASE_URL
+    retention: Duration | None = timedelta(days=90)
+
+    @field_validator("retention")
+    @classmethod
+    def _long_enough(cls, value: timedelta | None) -> timedelta | None:
+        if value is not None and value < SHORTEST_RETENTION:
+            raise ValueError(
+                "keep articles at least 7d: stories need three days of them and "
+                "test-rule reads back a week"
+            )
+        return value
 
 
 class Defaults(_Model):

@@ -28,7 +28,7 @@ def describe_config(config: Config) -> str:
     lines = [
         f"{_count(len(config.sources), 'source')}, {_count(len(config.channels), 'channel')}, "
         f"{_count(len(config.rules), 'rule')}, {_count(len(config.regions), 'custom region')}",
-        f"storage: {_mask_database_url(config.storage.url)}",
+        f"storage: {_mask_database_url(config.storage.url)}, {_describe_retention(config)}",
         f"defaults: every {format_duration(config.defaults.interval)}, "
         f"full text {'on' if config.defaults.full_text else 'off'}, private networks "
         f"{'allowed' if config.defaults.allow_private_networks else 'refused'}",
@@ -46,6 +46,13 @@ def describe_config(config: Config) -> str:
         lines.append("regions:")
         lines += [f"  {name}: {', '.join(places)}" for name, places in config.regions.items()]
     return "\n".join(lines)
+
+
+def _describe_retention(config: Config) -> str:
+    retention = config.storage.retention
+    if retention is None:
+        return "articles kept for ever"
+    return f"article text kept {format_duration(retention)}"
 
 
 def _count(number: int, noun: str) -> str:

@@ -8,7 +8,17 @@ from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 
-from sqlalchemy import ColumnElement, Connection, Engine, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    delete,
+    insert,
+    null,
+    or_,
+    select,
+    update,
+)
 
 from monitor.store.dialects import insert_ignoring_conflicts
 from monitor.store.engine import reading
@@ -84,6 +94,52 @@ def save_article(
         connection, due, story_id=story_id, article_id=article_id, now=now, policy=policy
     )
     return SavedArticle(article_id=article_id, story_id=story_id, alert_ids=alert_ids)
+
+
+# What an article keeps once past `storage.retention`: everything but these.
+_EMPTIED: dict[str, object] = {
+    "text": "",
+    "summary": "",
+    "description": None,
+    "authors": [],
+    "fingerprint": None,
+}
+
+
+def forget_bodies(connection: Connection, before: datetime, limit: int) -> int:
+    """Empty the text, geo tags and fingerprint of up to `limit` articles fetched before `before`.
+
+    The row stays, with its URL, guid and title: a feed that still lists the entry
+    finds it known, and its alerts keep their article. Returns how many were emptied.
+
+    PostgreSQL reuses the space of the old row versions (vacuum). SQLite would not:
+    a row shrunk in place keeps its page, so on SQLite the rows are deleted and written
+    back emptied, packed into few pages, and the pages freed are reused for new articles.
+    """
+    still_full = or_(Article.fingerprint.is_not(None), Article.text != "", Article.summary != "")
+    old = select(Article.id).where(Article.fetched_at < before, still_full).limit(limit)
+    ids = list(connection.execute(old).scalars())
+    if not ids:
+        return 0
+    if connection.dialect.name == "sqlite":
+        _rewrite_emptied(connection, ids)
+    else:
+        connection.execute(
+            update(Article).where(Article.id.in_(ids)).values(**_EMPTIED, geo=null())
+        )
+    return len(ids)
+
+
+def _rewrite_emptied(connection: Connection, ids: list[int]) -> None:
+    kept = [column for column in Article.__table__.columns if column.name not in _EMPTIED]
+    kept = [column for column in kept if column.name != "geo"]
+    rows = [
+        dict(row._mapping) for row in connection.execute(select(*kept).where(Article.id.in_(ids)))
+    ]
+    # Matches and alerts point at these rows: checked at commit, when the rows are back.
+    connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    connection.execute(delete(Article).where(Article.id.in_(ids)))
+    connection.execute(insert(Article).values(**_EMPTIED, geo=null()), rows)
 
 
 def _article_values(article: ArticleRecord, story_id: int) -> dict[str, object]:

@@ -196,6 +196,11 @@ class Store:
         with reading(self._engine) as connection:
             return article_queries.story_fingerprints_since(connection, since)
 
+    def forget_old_article_bodies(self, before: datetime, *, batch: int = 500) -> int:
+        """Empty up to `batch` articles fetched before `before` (`storage.retention`)."""
+        with writing(self._engine) as connection:
+            return article_queries.forget_bodies(connection, before, batch)
+
     def choosing_stories(self) -> AbstractContextManager[None]:
         """Hold the story choice of every instance on this database (PostgreSQL) until exit.
 
