@@ -96,7 +96,7 @@ def save_article(
     return SavedArticle(article_id=article_id, story_id=story_id, alert_ids=alert_ids)
 
 
-# What an article keeps once past `storage.retention`: everything but these.
+# What an article loses once past `storage.retention`, and its geo tags (set to SQL NULL).
 _EMPTIED: dict[str, object] = {
     "text": "",
     "summary": "",
@@ -104,6 +104,7 @@ _EMPTIED: dict[str, object] = {
     "authors": [],
     "fingerprint": None,
 }
+_EMPTIED_COLUMNS = frozenset({*_EMPTIED, "geo"})
 
 
 def forget_bodies(connection: Connection, before: datetime, limit: int) -> int:
@@ -131,8 +132,7 @@ def forget_bodies(connection: Connection, before: datetime, limit: int) -> int:
 
 
 def _rewrite_emptied(connection: Connection, ids: list[int]) -> None:
-    kept = [column for column in Article.__table__.columns if column.name not in _EMPTIED]
-    kept = [column for column in kept if column.name != "geo"]
+    kept = [column for column in Article.__table__.columns if column.name not in _EMPTIED_COLUMNS]
     rows = [
         dict(row._mapping) for row in connection.execute(select(*kept).where(Article.id.in_(ids)))
     ]
