@@ -475,3 +475,22 @@ def test_an_article_page_that_fails_for_now_is_fetched_at_the_next_poll(
     [delivery] = receiver.deliveries
     assert delivery.json["article"]["title"] == BORDER_TITLE
     assert len(http_server.requests_for(page)) == 2
+
+
+def test_a_reader_that_stops_reading_gets_no_traceback(
+    tmp_path: Path, receiver: WebhookReceiver, smtp_server: SmtpServer
+) -> None:
+    """`monitor check | head -1`: the pipe closes before the summary is written."""
+    config = write_config(
+        tmp_path,
+        sources={"steppe": "https://example.org/feed.xml"},
+        hook=receiver,
+        smtp=smtp_server,
+    )
+    process = monitor_process(config, "check")
+    assert process.stdout is not None
+    process.stdout.close()
+    _, err = process.communicate(timeout=60)
+    assert "Traceback" not in err
+    assert "BrokenPipeError" not in err
+    assert process.returncode == 1
