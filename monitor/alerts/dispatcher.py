@@ -204,15 +204,9 @@ class Dispatcher:
             alerts=[alert.payload for alert in ordered],
             alert_ids=[alert.id for alert in claimed],
         )
-        try:
-            await channel.send(payload["id"], payload)
-        except DeliveryError as error:
+        error = await _failure_of_send(channel, payload["id"], payload)
+        if error is not None:
             return await self._record_group_failure(claimed, error)
-        except Exception as exc:  # a channel bug must not take the dispatcher down
-            crash = DeliveryError(
-                f"internal error in channel ({type(exc).__name__})", retryable=True
-            )
-            return await self._record_group_failure(claimed, crash)
         log.info(
             "digest_delivered digest=%s channel=%s alerts=%d", payload["id"], name, len(claimed)
         )
@@ -326,15 +320,9 @@ class Dispatcher:
             if self._clock() > start_by:
                 log.info("alert_deferred alert=%s channel=%s", alert.id, alert.channel)
                 return _DEFERRED
-            try:
-                await channel.send(alert.id, alert.payload)
-            except DeliveryError as error:
+            error = await _failure_of_send(channel, alert.id, alert.payload)
+            if error is not None:
                 return await self._record_failure(alert, error)
-            except Exception as exc:  # a channel bug must not take the batch down
-                crash = DeliveryError(
-                    f"internal error in channel ({type(exc).__name__})", retryable=True
-                )
-                return await self._record_failure(alert, crash)
         attempt = alert.attempts + 1
         log.info(
             "alert_delivered alert=%s rule=%s channel=%s attempt=%d",
@@ -409,3 +397,20 @@ class Dispatcher:
         if written is False:
             # Our lease expired and another dispatcher took the alert over: its outcome wins.
             log.warning("alert_lease_lost alert=%s owner=%s", alert_id, self._owner)
+
+
+async def _failure_of_send(
+    channel: Channel, message_id: str, payload: Mapping[str, Any]
+) -> DeliveryError | None:
+    """Send one message; return why it failed, or None once delivered.
+
+    A bug in a channel must not take the dispatcher down: any other exception counts
+    as a retryable failure of this message.
+    """
+    try:
+        await channel.send(message_id, payload)
+    except DeliveryError as error:
+        return error
+    except Exception as exc:
+        return DeliveryError(f"internal error in channel ({type(exc).__name__})", retryable=True)
+    return None
