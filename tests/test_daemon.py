@@ -9,8 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from tests.support.news_world import (
     serve_news_world,
 )
 from tests.support.smtp_server import SmtpServer
+from tests.support.waiting import wait_for
 from tests.support.webhook_receiver import Reply as HookReply
 from tests.support.webhook_receiver import WebhookReceiver
 
@@ -251,14 +251,6 @@ def monitor_process(config: Path, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def wait_for(condition: Callable[[], bool], *, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)
 
 
 def test_a_delivery_in_flight_when_the_daemon_is_killed_is_delivered_after_restart(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from contextlib import AsyncExitStack, closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +21,7 @@ from monitor.story_ledger import StoryLedger
 from tests.support.http_server import HttpServer, RecordedRequest, Reply
 from tests.support.news_world import BORDER_TEXT, Story, article_page, rss_feed
 from tests.support.records import an_article
+from tests.support.waiting import wait_for
 from tests.support.webhook_receiver import WebhookReceiver
 
 HEADLINES = [
@@ -86,15 +85,6 @@ def waiting_for_a_lock(store: Store) -> bool:
     return waiting > 0
 
 
-def until(condition: Callable[[], bool], what: str, seconds: float = 10.0) -> None:
-    """Wait for `condition()` to hold: a state another thread reaches, not a guess of time."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"gave up waiting: {what}")
-        time.sleep(0.01)
-
-
 @pytest.mark.parametrize(
     "database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
 )
@@ -125,7 +115,11 @@ def test_two_instances_storing_copies_at_once_put_them_in_one_story(database_url
             assert index.find(story, url_hash="hash-first", now=now) is None  # a new story
             thread = threading.Thread(target=second_instance)
             thread.start()
-            until(lambda: waiting_for_a_lock(first_store), "the second instance waits to choose")
+            wait_for(
+                lambda: waiting_for_a_lock(first_store),
+                what="the second instance to wait for the lock",
+                timeout=10,
+            )
             record = an_article(now, url_hash="hash-first", fingerprint=story.to_bytes())
             saved = first_store.save_article(record, [], [])
             assert saved is not None
