@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 import ahocorasick
@@ -131,10 +132,8 @@ class Compilation:
         The rest are looked up in the article's text, so their order matters:
         for AND the least likely first (to fail early), for OR the most likely.
         """
-        hot = ids & self.indexed
-        likelihood = {self.term_id(term): _likelihood(term) for term in terms_of(node)}
         is_and = isinstance(node, And)
-        cold = tuple(sorted(ids - hot, key=likelihood.__getitem__, reverse=not is_and))
+        hot, cold = self.hot_and_cold(ids, terms_of(node), likeliest_first=not is_and)
         if not cold:
             if len(hot) == 1:
                 (only,) = hot
@@ -169,6 +168,16 @@ class Compilation:
 
         return any_present
 
+    def hot_and_cold(
+        self, ids: frozenset[int], terms: list[Term], *, likeliest_first: bool
+    ) -> tuple[frozenset[int], tuple[int, ...]]:
+        """Split term ids into the automaton's (one set operation answers them all) and the
+        rest, in the order to look them up: likeliest first where one found settles it."""
+        hot = ids & self.indexed
+        likelihood = {self.term_id(term): _likelihood(term) for term in terms}
+        cold = tuple(sorted(ids - hot, key=likelihood.__getitem__, reverse=likeliest_first))
+        return hot, cold
+
     def plain_clauses(self, node: Node) -> tuple[Clause, ...] | None:
         """Cut an AND of plain terms, ORs of them and their negations into clauses, or None.
 
@@ -186,7 +195,7 @@ class Compilation:
             if found is None:
                 return None
             clauses.extend(found)
-        clauses.sort(key=_first_item)
+        clauses.sort(key=itemgetter(0))
         return tuple(clause for _, clause in clauses)
 
     def plain_literals(self, node: Node) -> list[tuple[float, Clause]] | None:
@@ -202,11 +211,9 @@ class Compilation:
         return [self.clause(ids, terms, False)]
 
     def clause(self, ids: frozenset[int], terms: list[Term], negated: bool) -> tuple[float, Clause]:
-        hot = ids & self.indexed
-        likelihood = {self.term_id(term): _likelihood(term) for term in terms}
         # An OR of cold terms looks the likeliest up first, to stop at the first found.
-        cold = tuple(sorted(ids - hot, key=likelihood.__getitem__, reverse=not negated))
-        holds = min(1.0, sum(likelihood.values()))
+        hot, cold = self.hot_and_cold(ids, terms, likeliest_first=not negated)
+        holds = min(1.0, sum(_likelihood(term) for term in terms))
         cost = 0.0 if not cold else (1 - holds if negated else holds) + 1
         if negated:
             return cost, (frozenset(), (), hot, cold)
@@ -311,10 +318,6 @@ def _clauses_check(clauses: tuple[Clause, ...]) -> Check:
         return True
 
     return check
-
-
-def _first_item(pair: tuple[float, Clause]) -> float:
-    return pair[0]
 
 
 def _all_of(checks: tuple[Check, ...]) -> Check:
