@@ -473,19 +473,18 @@ def index_rules(
 
 def candidate_rules(
     scan: Scan,
-    doc: Document,
+    codes: frozenset[str],
     by_term: dict[int, tuple[int, ...]],
     by_place: dict[str, tuple[int, ...]],
 ) -> list[int]:
-    """Rules that a hit of this article (or one of its places) could satisfy, in rule order.
+    """Rules that a hit of this article (or one of its place `codes`) could satisfy, in order.
 
     Every term the automaton finds is the index term of some rule, so the
     union is taken in C.
     """
     numbers: set[int] = set().union(*map(by_term.__getitem__, scan.found))
-    if by_place:
-        for code in place_codes(doc):
-            found = by_place.get(code)
-            if found is not None:
-                numbers.update(found)
+    for code in codes:
+        found = by_place.get(code)
+        if found is not None:
+            numbers.update(found)
     return sorted(numbers)

@@ -20,6 +20,8 @@ from monitor.rules.model import Document, Occurrence, RuleMatch, RuleSpec
 from monitor.rules.query import QuerySyntaxError
 from monitor.rules.scan import Compiled, Scan
 
+_NO_CODES: frozenset[str] = frozenset()
+
 
 def compile_rules(specs: Sequence[RuleSpec]) -> Matcher:
     """Compile every rule into one matcher; raise QuerySyntaxError naming the first bad rule."""
@@ -49,6 +51,8 @@ class Matcher:
         self._rules = tuple(rules)
         self._by_name = {rule.spec.name: rule for rule in rules}
         self._by_term, self._by_place = by_term, by_place
+        # Some rule has regions: an article's place codes are worked out once for them all.
+        self._uses_places = any(rule.region_codes is not None for rule in rules)
         patterns = [key.pattern() for key in compilation.key_of]
         indexed = compilation.indexed
         self._compiled = Compiled(
@@ -69,17 +73,14 @@ class Matcher:
         rules = self._rules
         matches = []
         builder: MatchBuilder | None = None
-        codes: frozenset[str] | None = None
-        for number in candidate_rules(scan, doc, self._by_term, self._by_place):
+        codes = place_codes(doc) if self._uses_places else _NO_CODES
+        for number in candidate_rules(scan, codes, self._by_term, self._by_place):
             rule = rules[number]
             # Cheapest parts first; inlined, as this runs for every candidate of every article.
             if rule.filtered and not filters_hold(rule.spec, doc):
                 continue
-            if rule.region_codes is not None:
-                if codes is None:
-                    codes = place_codes(doc)
-                if rule.region_codes.isdisjoint(codes):
-                    continue
+            if rule.region_codes is not None and rule.region_codes.isdisjoint(codes):
+                continue
             if rule.check is not None and not rule.check(scan):
                 continue
             if rule.spec.regions and not region_hits(rule.spec, doc):
