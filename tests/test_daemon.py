@@ -8,7 +8,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +18,7 @@ from monitor.app import App
 from monitor.cli import main
 from monitor.config import load_config
 from monitor.fetch import FetchLimits
+from tests.support.configs import world_config
 from tests.support.http_server import HttpServer, Reply, gzip_bomb, redirect, repeated
 from tests.support.news_world import (
     BORDER_TEXT,
@@ -65,34 +65,11 @@ def write_config(
     smtp: SmtpServer | None = None,
     rules: str = RULES,
 ) -> Path:
-    """A rules.yaml for the loopback world, with the channels that are given."""
-    source_lines = "".join(
-        f"  - name: {name}\n    url: {url}\n    kind: feed\n    interval: 5m\n"
-        for name, url in sources.items()
+    """A rules.yaml for the loopback world, its webhook signed with HOOK_SECRET."""
+    secret = "    secret: ${HOOK_SECRET}\n"
+    return world_config(
+        tmp_path, sources=sources, rules=rules, hook=hook, smtp=smtp, hook_extra=secret
     )
-    channels = ""
-    if hook is not None:
-        channels += (
-            f"  desk-hook:\n    type: webhook\n    url: {hook.url}\n    secret: ${{HOOK_SECRET}}\n"
-        )
-    if smtp is not None:
-        channels += (
-            "  desk-mail:\n    type: email\n    to: [analyst@example.org]\n"
-            f"    from: monitor@example.org\n    smtp: smtp://{smtp.host}:{smtp.port}\n"
-        )
-    if not channels:
-        channels = "  log:\n    type: console\n"
-    text = (
-        "version: 1\n"
-        f"storage:\n  url: sqlite:///{tmp_path / 'monitor.db'}\n"
-        "defaults:\n  interval: 15m\n  allow_private_networks: true\n"
-        f"sources:\n{source_lines}"
-        f"channels:\n{channels}"
-        f"{textwrap.dedent(rules)}"
-    )
-    path = tmp_path / "rules.yaml"
-    path.write_text(text)
-    return path
 
 
 @pytest.fixture

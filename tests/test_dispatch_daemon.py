@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-import textwrap
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from monitor.app import App
 from monitor.cli import main
 from monitor.config import Config, load_config
+from tests.support.configs import world_config
 from tests.support.databases import ManualClock
 from tests.support.http_server import HttpServer, Reply
 from tests.support.news_world import BORDER_TITLE, serve_news_world
@@ -31,38 +32,8 @@ rules:
 """
 
 
-def write_config(
-    tmp_path: Path,
-    *,
-    sources: dict[str, str],
-    hook: WebhookReceiver | None = None,
-    smtp: SmtpServer | None = None,
-    hook_extra: str = "",
-    mail_extra: str = "",
-    rules: str = THREE_RULES,
-    extra: str = "",
-) -> Path:
-    source_lines = "".join(
-        f"  - name: {name}\n    url: {url}\n    kind: feed\n    interval: 5m\n"
-        for name, url in sources.items()
-    )
-    channels = ""
-    if hook is not None:
-        channels += f"  desk-hook:\n    type: webhook\n    url: {hook.url}\n{hook_extra}"
-    if smtp is not None:
-        channels += (
-            "  desk-mail:\n    type: email\n    to: [analyst@example.org]\n"
-            f"    from: monitor@example.org\n    smtp: smtp://{smtp.host}:{smtp.port}\n"
-            f"{mail_extra}"
-        )
-    path = tmp_path / "rules.yaml"
-    path.write_text(
-        "version: 1\n"
-        f"storage:\n  url: sqlite:///{tmp_path / 'monitor.db'}\n"
-        "defaults:\n  interval: 15m\n  allow_private_networks: true\n"
-        f"sources:\n{source_lines}channels:\n{channels}{textwrap.dedent(rules)}{extra}"
-    )
-    return path
+# The loopback world with the three rules; a test may bring its own.
+write_config = partial(world_config, rules=THREE_RULES)
 
 
 def app(config: Config, clock: ManualClock) -> App:
