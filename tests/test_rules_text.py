@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from monitor.rules.text import (
@@ -116,3 +116,35 @@ def test_a_word_deep_in_a_long_text_is_found_where_the_word_pattern_finds_it(
     for index in data.draw(st.lists(st.integers(0, len(spans) - 1), min_size=1, max_size=5)):
         assert found.span(index) == spans[index]
         assert found.window(index, index + 1, len(spans)) == spans[index]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pieces=st.lists(st.tuples(_LONG_WORDS, _SEPARATORS), min_size=1, max_size=400),
+    data=st.data(),
+)
+def test_a_window_found_from_a_word_inside_it_is_the_window_found_from_the_ends(
+    pieces: list[tuple[str, str]], data: st.DataObject
+) -> None:
+    """Snippets start from the matched word (its letters before it, from the scan)."""
+    text = "".join(separator + word for word, separator in pieces)
+    spans = word_spans(text)
+    spaced = scanned_text(text)[2]
+    assume(spaced is not None)  # a stacked possessive ("x's's") takes the general path
+    assert spaced is not None
+    lengths = [len(word) for word in spaced.split()]
+    start = data.draw(st.integers(0, len(spans) - 1))
+    stop = data.draw(st.integers(start + 1, min(len(spans), start + 40)))
+    anchor = data.draw(st.integers(start, stop - 1))
+    letters = sum(lengths[:anchor])
+    found = WordSpans(text, spaced).window(start, stop, len(spans), (anchor, letters))
+    assert found == (spans[start][0], spans[stop - 1][1])
+
+
+def test_a_window_from_a_word_reaches_past_words_longer_than_it_first_looks() -> None:
+    text = "a " + "x" * 100 + ", b " + "y" * 90 + " c"
+    spaced = scanned_text(text)[2]
+    spans = word_spans(text)
+    for start, stop, anchor, letters in [(0, 5, 2, 101), (1, 4, 3, 102), (2, 3, 2, 101)]:
+        found = WordSpans(text, spaced).window(start, stop, len(spans), (anchor, letters))
+        assert found == (spans[start][0], spans[stop - 1][1])

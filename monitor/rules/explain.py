@@ -71,12 +71,15 @@ class MatchBuilder:
         doc: Document,
         counts: dict[str, int] | None = None,
         spaced: dict[str, str | None] | None = None,
+        letters_before: dict[tuple[str, int], int] | None = None,
     ) -> None:
-        """`counts` and `spaced` (words per field, `spaced_text` per field) save re-reading."""
+        """`counts` and `spaced` (words per field, `spaced_text` per field) save re-reading;
+        `letters_before` (by field and word position, from the scan) anchors snippets."""
         self.doc = doc
         self.texts = {"title": doc.title, "text": doc.text}
         self.counts = counts or {name: len(words(text)) for name, text in self.texts.items()}
         self.spaced = spaced or {}
+        self.letters_before = {} if letters_before is None else letters_before  # fills as found
         self.spans: dict[str, WordSpans] = {}
         self.passages: dict[tuple[str, int, int], str] = {}
 
@@ -122,27 +125,40 @@ class MatchBuilder:
                 continue
             start = max(previous, min(occ.start - _BEFORE, count - SNIPPET_WORDS))
             previous = min(count, max(start + SNIPPET_WORDS, occ.stop))
-            windows.append(self.passage(field, start, previous))
+            windows.append(self.passage(field, start, previous, occ.start))
             if len(windows) == SNIPPETS:
                 break
         return tuple(windows)
 
-    def passage(self, field: str, start: int, stop: int) -> str:
+    def passage(self, field: str, start: int, stop: int, around: int) -> str:
+        """The words [start, stop) of a field, `around` one of them."""
         key = (field, start, stop)
         found = self.passages.get(key)
         if found is None:
             spans = self.spans.get(field) or self.spans.setdefault(
                 field, WordSpans(self.texts[field], self.spaced.get(field))
             )
-            first, last = spans.window(start, stop, self.counts[field])
+            letters = self.letters_before.get((field, around))
+            anchor = None if letters is None else (around, letters)
+            first, last = spans.window(start, stop, self.counts[field], anchor)
             # A passage that reaches either end of the field keeps its punctuation there.
             first = 0 if start == 0 else first
             last = len(self.texts[field]) if stop == self.counts[field] else last
             text = self.texts[field][first:last]
             before = "…" if start > 0 else ""
             after = "…" if stop < self.counts[field] else ""
-            found = self.passages[key] = f"{before}{' '.join(text.split())}{after}"
+            found = self.passages[key] = f"{before}{single_spaced(text)}{after}"
         return found
+
+
+def single_spaced(text: str) -> str:
+    """Return `" ".join(text.split())`, without cutting up a text that is so already.
+
+    Most passages are: every whitespace character but the space is unprintable.
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 # -- full explanation ------------------------------------------------------------------

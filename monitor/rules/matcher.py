@@ -86,7 +86,9 @@ class Matcher:
             if rule.spec.regions and not region_hits(rule.spec, doc):
                 continue
             if builder is None:
-                builder = MatchBuilder(doc, scan.body_counts(), scan.body_spaced())
+                builder = MatchBuilder(
+                    doc, scan.body_counts(), scan.body_spaced(), scan.body_letters_before()
+                )
             found: list[tuple[str, Occurrence]] = []
             if rule.gather is not None:
                 rule.gather(scan, found)

@@ -44,6 +44,10 @@ class Line:
         self.spaced = (first_spaced, second_spaced)
         parts = [first_line, "\n", second_line]
         self.text = " " + " ".join(part for part in parts if part) + " "
+        self.second_start = len(first_line) + 4 if first_line else 3  # where its words begin
+        # For each (field, word position) found: how many word characters come before it in
+        # its field, which is where snippets start looking for it in the text as written.
+        self.letters_before: dict[tuple[str, int], int] = {}
         self.cut: tuple[list[str], list[str]] | None = None
         self.hits: list[tuple[int, int]] = []  # (index of the last character, term id)
 
@@ -74,7 +78,8 @@ class Line:
         automaton (`term_id` given) from the ends of its hits, any other with
         `str.find` (C speed), from its `first` start when a lookup has found it.
         Overlapping occurrences count, as they do for the automaton. Word
-        numbers come from counting spaces, once across the line.
+        numbers come from counting spaces, once across the line; each word
+        found also records its `letters_before`.
         """
         text = self.text
         if term_id is not None:
@@ -84,12 +89,19 @@ class Line:
             start = pattern_start(text, pattern, bare) if first is None else first
             starts = pattern_starts(text, pattern, bare, start)
         first_count = self.first_count
+        letters_before = self.letters_before
         found = []
         index, counted = -1, 0
         for start in starts:
             index += text.count(" ", counted, start + 1)
             counted = start + 1
-            found.append((0, index) if index < first_count else (1, index - first_count - 1))
+            if index < first_count:
+                found.append((0, index))
+                letters_before[self.names[0], index] = start - index
+            else:
+                position = index - first_count - 1
+                found.append((1, position))
+                letters_before[self.names[1], position] = start + 1 - self.second_start - position
         return found
 
 
@@ -182,6 +194,10 @@ class Scan:
 
     def body_counts(self) -> dict[str, int]:
         return {"title": self.body.first_count, "text": self.body.second_count}
+
+    def body_letters_before(self) -> dict[tuple[str, int], int]:
+        """`Line.letters_before` of the title and text: anchors for cutting snippets."""
+        return self.body.letters_before
 
     def body_spaced(self) -> dict[str, str | None]:
         """The title and text with separators made spaces, for snippets to find words in."""

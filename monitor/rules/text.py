@@ -131,15 +131,29 @@ class WordSpans:
         self.spaced = spaced if spaced is not None else spaced_text(text)
         self.found: list[tuple[int, int]] | None = None
 
-    def window(self, start: int, stop: int, count: int | None = None) -> tuple[int, int]:
+    def window(
+        self,
+        start: int,
+        stop: int,
+        count: int | None = None,
+        anchor: tuple[int, int] | None = None,
+    ) -> tuple[int, int]:
         """Return the offsets from the start of word `start` to the end of word `stop - 1`.
 
-        Finding word k costs a split of k words; given the text's `count` of
-        words, a window nearer the end is found from the end instead.
+        Finding word k from an end of the text costs a split of k words. An
+        `anchor`, a word in the window and how many word characters come
+        before it in the text (`Line.letters_before`), saves that: the word is
+        found with a few counts in C and the window's ends a few words from it.
+        Otherwise, given the text's `count` of words, a window nearer the end
+        is found from the end.
         """
         spaced = self.spaced
         if spaced is None:
             return self.span(start)[0], self.span(stop - 1)[1]
+        if anchor is not None:
+            index, letters = anchor
+            at = self.word_start(letters)
+            return self.start_before(at, index - start), self.end_after(at, stop - 1 - index)
         if count is not None and count - stop < start:
             head = spaced.rsplit(None, count - stop)[0]  # ends with word stop - 1
             through_start = head.rsplit(None, stop - start - 1)[0]
@@ -149,6 +163,57 @@ class WordSpans:
         last_word = rest.split(None, stop - start - 1)[-1]
         end = last_word.find(" ")
         return first, len(spaced) - len(last_word) + (end if end >= 0 else len(last_word))
+
+    def word_start(self, letters: int) -> int:
+        """Return where the word with `letters` word characters before it starts.
+
+        Offset p of the spaced text has p minus the spaces before it word
+        characters before it. Starting from p = `letters` and adding the spaces
+        before p until there are no more reaches the end of the word before,
+        in a few counts; the word starts after the spaces there.
+        """
+        spaced = self.spaced
+        assert spaced is not None
+        counted, offset = letters, letters + spaced.count(" ", 0, letters)
+        more = spaced.count(" ", counted, offset)
+        while more:
+            counted, offset = offset, offset + more
+            more = spaced.count(" ", counted, offset)
+        while spaced[offset] == " ":
+            offset += 1
+        return offset
+
+    def start_before(self, at: int, back: int) -> int:
+        """Return where the word `back` words before the word starting at `at` starts."""
+        spaced = self.spaced
+        assert spaced is not None
+        reach = 16 * (back + 1)
+        while back > 0:
+            low = max(0, at - reach)
+            head = spaced[low:at]
+            parts = head.rsplit(None, back)
+            if len(parts) > back:  # the rest of the head, then the `back` words
+                return low + head.find(parts[1], len(parts[0]))
+            if low == 0:  # no more words before: the first word of the text
+                return len(head) - len(head.lstrip())
+            reach *= 4
+        return at
+
+    def end_after(self, at: int, ahead: int) -> int:
+        """Return where the word `ahead` words after the word starting at `at` ends."""
+        spaced = self.spaced
+        assert spaced is not None
+        reach = 16 * (ahead + 2)
+        while True:
+            high = min(len(spaced), at + reach)
+            tail = spaced[at:high]
+            parts = tail.split(None, ahead)
+            if len(parts) > ahead:  # the last part starts with the word
+                end = spaced.find(" ", high - len(parts[-1]))
+                return end if end >= 0 else len(spaced)
+            if high == len(spaced):  # no more words after: the end of the last word
+                return at + len(tail.rstrip())
+            reach *= 4
 
     def span(self, index: int) -> tuple[int, int]:
         """Return the (start, end) offsets of word `index` (0-based) in the text."""
