@@ -15,6 +15,9 @@ expressions: articles per second and milliseconds per article on one core,
 build time and memory. Throughput is CPU time of this process (the best of
 five passes), because the machine is shared and wall-clock time would
 measure the neighbours; wall-clock throughput is printed beside it. The
+sizes take turns pass by pass, so the slowdown from 100 to 10,000 rules
+compares passes run under the same load. Memory is the process's resident
+size after building each size (the smaller matchers stay alive). The
 baseline manages a few articles per second at 10,000 rules, so it runs on a
 time-boxed prefix of the articles and reports its per-article rate.
 
@@ -35,7 +38,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from monitor.rules import (
@@ -289,20 +292,21 @@ class Row:
         return self.articles_per_s / self.baseline_articles_per_s
 
 
-def time_matcher(matcher: Matcher, docs: list[Document]) -> tuple[float, float, list[set[str]]]:
-    """Match every article five times; return the best CPU and wall seconds and what fired."""
-    matcher.match(docs[0])
-    best_cpu = best_wall = float("inf")
-    fired: list[set[str]] = []
-    for _ in range(5):
-        cpu, wall = time.process_time(), time.perf_counter()
-        fired = [{match.rule for match in matcher.match(doc)} for doc in docs]
-        best_cpu = min(best_cpu, time.process_time() - cpu)
-        best_wall = min(best_wall, time.perf_counter() - wall)
-    return best_cpu, best_wall, fired
+@dataclass
+class Sized:
+    """One size of rule set under test: its matcher and what has been measured of it."""
+
+    specs: list[RuleSpec]
+    matcher: Matcher
+    build_s: float
+    rss_mb: float
+    matcher_mb: float
+    best_cpu: float = float("inf")
+    best_wall: float = float("inf")
+    fired: list[set[str]] = field(default_factory=list)
 
 
-def measure(specs: list[RuleSpec], docs: list[Document], baseline_seconds: float) -> Row:
+def build(specs: list[RuleSpec]) -> Sized:
     gc.collect()
     before = rss_mb()
     started = time.perf_counter()
@@ -310,12 +314,34 @@ def measure(specs: list[RuleSpec], docs: list[Document], baseline_seconds: float
     build_s = time.perf_counter() - started
     gc.collect()
     after = rss_mb()
-    cpu_s, wall_s, fired = time_matcher(matcher, docs)
+    return Sized(specs, matcher, build_s, after, after - before)
 
-    baseline = [RegexRule(spec) for spec in specs]
+
+def time_matchers(sizes: list[Sized], docs: list[Document], passes: int = 5) -> None:
+    """Match every article `passes` times with each matcher, keeping the best CPU and wall times.
+
+    The passes of the sizes take turns (100, 1,000, 10,000, 100, ...), so a
+    stretch of load from the machine's neighbours falls on every size alike
+    instead of on whichever happened to be running, and the ratios between
+    sizes measure the matcher rather than the moment.
+    """
+    for sized in sizes:
+        sized.matcher.match(docs[0])
+    for _ in range(passes):
+        for sized in sizes:
+            cpu, wall = time.process_time(), time.perf_counter()
+            fired = [{match.rule for match in sized.matcher.match(doc)} for doc in docs]
+            sized.best_cpu = min(sized.best_cpu, time.process_time() - cpu)
+            sized.best_wall = min(sized.best_wall, time.perf_counter() - wall)
+            sized.fired = fired
+
+
+def measure(sized: Sized, docs: list[Document], baseline_seconds: float) -> Row:
+    """Run the baseline on a time-boxed prefix of the articles and compare what fired."""
+    baseline = [RegexRule(spec) for spec in sized.specs]
     started, cpu = time.perf_counter(), time.process_time()
     both = either = done = 0
-    for doc, ours in zip(docs, fired, strict=True):
+    for doc, ours in zip(docs, sized.fired, strict=True):
         theirs = {rule.spec.name for rule in baseline if rule.holds(doc)}
         both += len(ours & theirs)
         either += len(ours | theirs)
@@ -324,13 +350,13 @@ def measure(specs: list[RuleSpec], docs: list[Document], baseline_seconds: float
             break
     baseline_cpu = time.process_time() - cpu
     return Row(
-        rules=len(specs),
-        articles_per_s=len(docs) / cpu_s,
-        wall_articles_per_s=len(docs) / wall_s,
-        build_s=build_s,
-        rss_mb=after,
-        matcher_mb=after - before,
-        matches_per_article=sum(map(len, fired)) / len(docs),
+        rules=len(sized.specs),
+        articles_per_s=len(docs) / sized.best_cpu,
+        wall_articles_per_s=len(docs) / sized.best_wall,
+        build_s=sized.build_s,
+        rss_mb=sized.rss_mb,
+        matcher_mb=sized.matcher_mb,
+        matches_per_article=sum(map(len, sized.fired)) / len(docs),
         baseline_articles_per_s=done / baseline_cpu,
         baseline_articles=done,
         agreement=both / either if either else 1.0,
@@ -370,7 +396,9 @@ def main(argv: list[str] | None = None) -> int:
     all_specs = make_rules(rng, vocab, max(args.sizes))
     size = sum(len(doc.title) + len(doc.text) for doc in docs) / len(docs)
     print(f"{len(docs)} articles of {size / 1000:.1f} KB on average; rules: {args.sizes}")
-    rows = [measure(all_specs[:count], docs, args.baseline_seconds) for count in args.sizes]
+    sizes = [build(all_specs[:count]) for count in args.sizes]
+    time_matchers(sizes, docs)
+    rows = [measure(sized, docs, args.baseline_seconds) for sized in sizes]
     print_table(rows, len(docs))
     smallest, largest = rows[0], rows[-1]
     summary = {
