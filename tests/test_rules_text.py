@@ -99,13 +99,11 @@ _LONG_WORDS = st.one_of(
     st.text(alphabet="abcXYZ09_", min_size=1, max_size=25),
 )
 _SEPARATORS = st.sampled_from([" ", ", ", " - ", ".\n\n   ", "  (", "'s "])
+_PIECES = st.lists(st.tuples(_LONG_WORDS, _SEPARATORS), min_size=1, max_size=400)
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    pieces=st.lists(st.tuples(_LONG_WORDS, _SEPARATORS), min_size=1, max_size=400),
-    data=st.data(),
-)
+@given(pieces=_PIECES, data=st.data())
 def test_a_word_deep_in_a_long_text_is_found_where_the_word_pattern_finds_it(
     pieces: list[tuple[str, str]], data: st.DataObject
 ) -> None:
@@ -119,10 +117,7 @@ def test_a_word_deep_in_a_long_text_is_found_where_the_word_pattern_finds_it(
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    pieces=st.lists(st.tuples(_LONG_WORDS, _SEPARATORS), min_size=1, max_size=400),
-    data=st.data(),
-)
+@given(pieces=_PIECES, data=st.data())
 def test_a_window_found_from_a_word_inside_it_is_the_window_found_from_the_ends(
     pieces: list[tuple[str, str]], data: st.DataObject
 ) -> None:
