@@ -460,9 +460,7 @@ def index_rules(
             for term_id in needed[0]:
                 by_term.setdefault(term_id, []).append(number)
             continue
-        codes = {code for region in spec.regions for code in region.countries}
-        codes |= {code for region in spec.regions for code in region.subdivisions}
-        for code in codes:
+        for code in region_codes_of(spec) or ():
             by_place.setdefault(code, []).append(number)
     compilation.indexed = frozenset(by_term)
     return (
